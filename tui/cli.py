@@ -1,0 +1,78 @@
+"""Command line entry point. Imports stay lazy: the TUI pulls in Textual, headless commands never do."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch")
+
+
+def _emulator_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--seed", type=int, default=7, help="seed of the generated world (default 7)")
+    p.add_argument("--speed", type=float, default=60.0,
+                   help="world seconds per real second; 1 = real time (default 60)")
+    p.add_argument("--scale", type=int, default=1, help="volume multiplier: more events, larger results")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cleanroom-tui",
+        description="Operate LiveRamp Clean Room and InfoSum collaborations from the terminal. "
+                    "With no profile configured it opens the built-in demo.",
+    )
+    parser.add_argument("--profile", help="profile name from the config file")
+    parser.add_argument("--demo", action="store_true", help="run on the embedded emulator")
+    parser.add_argument("--readonly", action="store_true", help="hide and refuse every write")
+    _emulator_args(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    emu = sub.add_parser("emulator", help="serve both emulated APIs over HTTP",
+                         description="Serve LiveRamp (under /v1) and InfoSum (under /api) on loopback.")
+    emu.add_argument("--host", default="127.0.0.1")
+    emu.add_argument("--port", type=int, default=8900)
+    _emulator_args(emu)
+    emu.add_argument("--strict-limits", action="store_true",
+                     help="enforce LiveRamp's limits with 429s (20 creates/h, 20 status reads/object/h, "
+                          "2 tokens/24h)")
+    emu.add_argument("--chaos", metavar="SPEC", help="fault injection spec (see README)")
+
+    for name in HEADLESS:
+        p = sub.add_parser(name, help=f"headless: {name} (not yet available)")
+        p.add_argument("args", nargs="*")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--jsonl", action="store_true")
+    cache = sub.add_parser("cache", help="local cache: info | clear (not yet available)")
+    cache.add_argument("action", choices=["info", "clear"])
+    return parser
+
+
+def _not_yet(what: str) -> int:
+    print(f"cleanroom-tui: {what} is not available yet in this build; "
+          "`cleanroom-tui emulator` works today (see README).", file=sys.stderr)
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "emulator":
+        from .emulator.options import EmulatorOptions
+        from .emulator.server import serve
+
+        opts = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
+                               strict_limits=args.strict_limits, chaos=args.chaos)
+        try:
+            serve(opts, host=args.host, port=args.port)
+        except KeyboardInterrupt:
+            return 130
+        return 0
+    if args.command in HEADLESS:
+        return _not_yet(f"the headless command {args.command!r}")
+    if args.command == "cache":
+        return _not_yet("`cache`")
+    return _not_yet("the TUI")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""Serving the emulator over real HTTP (uvicorn on loopback)."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from collections.abc import Iterator
+
+import uvicorn
+
+from .app import create_app
+from .options import EmulatorOptions
+
+IDENTITIES = """\
+Demo identities (DESIGN.md):
+  LiveRamp  client id: demo-client   secret: demo-secret
+  InfoSum   API key:   demo-key      (company "Northwind Retail", owner of most collaborations)
+            partner keys: partner-key-1, partner-key-2, partner-key-3, left-key (a company that left)
+"""
+
+
+def serve(options: EmulatorOptions, host: str = "127.0.0.1", port: int = 8900) -> None:
+    app = create_app(options)
+    print(f"cleanroom-tui emulator on http://{host}:{port}  (LiveRamp under /v1, InfoSum under /api)",
+          file=sys.stderr)
+    print(f"  seed={options.seed} speed={options.speed} scale={options.scale} "
+          f"strict_limits={options.strict_limits}", file=sys.stderr)
+    print(IDENTITIES, file=sys.stderr)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+class ServedEmulator:
+    """The emulator on a random loopback port in a background thread (tests, benchmarks)."""
+
+    def __init__(self, options: EmulatorOptions | None = None) -> None:
+        self.options = options or EmulatorOptions()
+        self.app = create_app(self.options)
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]},
+                                        daemon=True, name="emulator")
+
+    def start(self) -> ServedEmulator:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("emulator did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+    @property
+    def liveramp(self):
+        return self.app.state.liveramp
+
+    @property
+    def infosum(self):
+        return self.app.state.infosum
+
+
+@contextmanager
+def served(options: EmulatorOptions | None = None) -> Iterator[ServedEmulator]:
+    emu = ServedEmulator(options).start()
+    try:
+        yield emu
+    finally:
+        emu.stop()
