@@ -17,8 +17,8 @@ import random
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -56,16 +56,43 @@ REDACT = Redactor()
 
 
 class RedactingFilter(logging.Filter):
-    """Logging filter that scrubs secrets from every record that passes through."""
+    """Logging filter that scrubs secrets from every record that passes through (for handlers)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage()
-        record.msg = REDACT(msg)
-        record.args = None
+        _scrub(record)
         return True
 
 
-log.addFilter(RedactingFilter())
+def _scrub(record: logging.LogRecord) -> logging.LogRecord:
+    try:
+        message = record.getMessage()
+    except (TypeError, ValueError):  # a malformed format string: leave it to logging's own error path
+        return record
+    record.msg = REDACT(message)
+    record.args = None
+    return record
+
+
+def _install_record_factory() -> None:
+    """Scrub every record our own loggers (``tui.*``) create, whichever handler receives it.
+
+    A logger filter would only see records logged on that exact logger, not its children.
+    """
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "_cleanroom_redacting", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        if record.name == "tui" or record.name.startswith("tui."):
+            _scrub(record)
+        return record
+
+    factory._cleanroom_redacting = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
+
+
+_install_record_factory()
 
 
 # --------------------------------------------------------------------------- errors
