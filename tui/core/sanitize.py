@@ -1,0 +1,51 @@
+"""Untrusted text → inert plain text (DESIGN.md principle 1).
+
+Every string from an API was typed by another company. Before it reaches a terminal it must not be
+able to move the cursor, recolour the screen, set the clipboard (OSC 52), retitle the window or
+reorder text. Markup is a separate concern: the UI renders these strings as ``Text``/``Content``
+objects, never as markup, so brackets stay brackets.
+
+Control characters are shown as their Unicode "control pictures" (ESC → ␛) rather than silently
+dropped, so an operator can see that something odd was in the data.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# bidi embeddings/overrides/isolates: they reorder what follows in terminals that honour them
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_C0 = re.compile("[\x00-\x1f\x7f]")
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    ch = match.group()
+    return "\u2421" if ch == "\x7f" else chr(0x2400 + ord(ch))
+
+
+def plain(value: object, max_len: int | None = 500, *, single_line: bool = True) -> str:
+    """Return ``value`` as text that is safe to put on a terminal.
+
+    ``max_len`` caps very long strings (with an ellipsis) so one 10k-character name cannot
+    wreck a layout; ``single_line`` turns newlines and tabs into spaces.
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if single_line:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    text = _SURROGATES.sub("\ufffd", text)
+    text = _BIDI.sub("", text)
+    text = _C0.sub(_picture, text) if single_line else _C0.sub(
+        lambda m: m.group() if m.group() in "\n\t" else _picture(m), text)
+    text = _C1.sub("\ufffd", text)
+    if max_len is not None and len(text) > max_len:
+        text = text[: max_len - 1] + "…"
+    return text
+
+
+def is_clean(value: str) -> bool:
+    """True if ``value`` would pass through :func:`plain` unchanged (ignoring length)."""
+    return plain(value, max_len=None, single_line=False) == value
