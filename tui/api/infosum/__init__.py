@@ -1,0 +1,5 @@
+"""InfoSum API client: ``InfoSumClient`` (client.py), pydantic models (models.py), filter builder (filters.py)."""
+
+from .client import MAX_PER_PAGE, QUERY_APIS, InfoSumClient, QueryNotReady, validate_dataset_name
+
+__all__ = ["MAX_PER_PAGE", "QUERY_APIS", "InfoSumClient", "QueryNotReady", "validate_dataset_name"]
