@@ -316,7 +316,7 @@ class HttpCore:
         retry: RetryPolicy | None = None,
         sleep: Sleep | None = None,
         rng: random.Random | None = None,
-        verify: bool | str = True,
+        verify: bool | str = True,  # True or a CA bundle path
         on_call: Callable[[str, str, int | None], None] | None = None,
     ) -> None:
         self.platform = platform
@@ -326,6 +326,10 @@ class HttpCore:
         self._on_call = on_call
         if verify is False:  # certificate checks are never switched off (issue 10)
             raise ValueError("TLS verification cannot be disabled; set a CA bundle path instead")
+        if isinstance(verify, str):  # a custom CA bundle (corporate proxies): still verified
+            import ssl
+
+            verify = ssl.create_default_context(cafile=verify)
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             transport=transport,
