@@ -42,8 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("args", nargs="*")
         p.add_argument("--json", action="store_true")
         p.add_argument("--jsonl", action="store_true")
-    cache = sub.add_parser("cache", help="local cache: info | clear (not yet available)")
+    cache = sub.add_parser("cache", help="local cache: info | clear",
+                           description="Inspect or clear the local SQLite cache. Tokens are never touched; "
+                                       "unresolved launch intents are kept unless --everything.")
     cache.add_argument("action", choices=["info", "clear"])
+    cache.add_argument("--everything", action="store_true",
+                       help="with clear: also delete the launch journal and the watch list")
+    cache.add_argument("--json", action="store_true", help="with info: print JSON")
     return parser
 
 
@@ -51,6 +56,39 @@ def _not_yet(what: str) -> int:
     print(f"cleanroom-tui: {what} is not available yet in this build; "
           "`cleanroom-tui emulator` works today (see README).", file=sys.stderr)
     return 2
+
+
+def _cache(args: argparse.Namespace) -> int:
+    import json
+
+    from .store import Store
+
+    store = Store.open()
+    for warning in store.warnings:
+        print(f"cleanroom-tui: {warning}", file=sys.stderr)
+    try:
+        if args.action == "clear":
+            store.clear(args.profile, everything=args.everything)
+            scope = f"profile {args.profile!r}" if args.profile else "all profiles"
+            print(f"cleared the cache of {scope}", file=sys.stderr)
+            return 0
+        info = store.info()
+        if args.json:
+            print(json.dumps(info, indent=2))
+            return 0
+        print(f"path            {info['path'] or '(memory only)'}")
+        print(f"size            {info['size_bytes'] / 1e6:.1f} MB of {info['max_bytes'] / 1e6:.0f} MB cap")
+        print(f"schema version  {info['schema_version']}")
+        print(f"cache entries   {info['cache_entries']}  (oldest {info['oldest_fetch']}, newest "
+              f"{info['newest_fetch']})")
+        print(f"launch journal  {info['journal_entries']} entries, {info['unresolved_intents']} unresolved")
+        print(f"watched objects {info['watched']}")
+        for name, prof in sorted(info["profiles"].items()):
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(prof["cache"].items())) or "empty"
+            print(f"  {name}: {kinds}")
+        return 0
+    finally:
+        store.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in HEADLESS:
         return _not_yet(f"the headless command {args.command!r}")
     if args.command == "cache":
-        return _not_yet("`cache`")
+        return _cache(args)
     return _not_yet("the TUI")
 
 
