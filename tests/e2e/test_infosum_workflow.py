@@ -236,3 +236,14 @@ async def test_key_never_logged(emulator, caplog):
         await c.me()
         text = repr(c) + caplog.text
     assert "demo-key" not in text
+
+
+async def test_missing_key_is_a_clear_error_not_a_crash(emulator, monkeypatch):
+    from tui.config import ConfigError
+
+    monkeypatch.delenv("E2E_UNSET_KEY", raising=False)
+    profile = Profile(name="nokey", platform="infosum", base_url=emulator.base_url, secret_env="E2E_UNSET_KEY")
+    with pytest.raises((ConfigError, ApiError)) as info:
+        async with InfoSumClient(profile) as c:
+            await c.me()
+    assert "E2E_UNSET_KEY" in str(info.value)
