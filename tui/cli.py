@@ -109,7 +109,33 @@ def main(argv: list[str] | None = None) -> int:
         return _not_yet(f"the headless command {args.command!r}")
     if args.command == "cache":
         return _cache(args)
-    return _not_yet("the TUI")
+    return _tui(args)
+
+
+def _tui(args: argparse.Namespace) -> int:
+    """The TUI: ``--demo``, ``--profile NAME``, the default profile, or the demo when none is configured."""
+    from .config import ConfigError, demo_profiles, load_config
+
+    demo_options = None
+    try:
+        cfg = load_config()
+        if args.demo or (args.profile is None and not cfg.profiles):
+            from .emulator.options import EmulatorOptions
+
+            profiles = demo_profiles(args.speed)
+            demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale)
+        elif args.profile or cfg.default:
+            profiles = [cfg.get(args.profile)]
+        else:
+            profiles = list(cfg.profiles.values())
+    except ConfigError as exc:
+        print(f"cleanroom-tui: {exc}", file=sys.stderr)
+        return 2
+    for warning in getattr(cfg, "warnings", []):
+        print(f"cleanroom-tui: warning: {warning}", file=sys.stderr)
+    from .ui.app import run
+
+    return run(profiles, demo_options=demo_options, readonly=args.readonly)
 
 
 if __name__ == "__main__":  # pragma: no cover
