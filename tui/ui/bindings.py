@@ -1,0 +1,125 @@
+"""Every key the app answers to, defined once.
+
+The footer (Textual ``Binding``s built from these), the help screen and the command palette's
+action list all read this table, so they cannot disagree. Each command has a stable id, usable in
+a Textual keymap (``App.set_keymap({"refresh": "f5"})``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Command:
+    id: str
+    keys: str
+    action: str
+    description: str
+    help: str
+    #: where it applies, the help screen's section
+    scope: str
+    show: bool = True
+    #: changes something on the platform: confirmed first, hidden and refused in read-only mode
+    write: bool = False
+    #: shown in the footer/help instead of Textual's key names
+    key_display: str | None = None
+    priority: bool = False
+
+    def binding(self) -> Binding:
+        return Binding(self.keys, self.action, self.description, show=self.show, id=self.id,
+                       tooltip=self.help, key_display=self.key_display, priority=self.priority)
+
+
+SCOPES = {
+    "global": "Everywhere",
+    "screen": "On every screen",
+    "table": "In a table",
+    "room": "Clean room",
+    "collaboration": "Collaboration",
+    "results": "Run results",
+}
+
+COMMANDS: tuple[Command, ...] = (
+    # everywhere
+    Command("quit", "q", "app.quit", "Quit", "Leave the app", "global"),
+    Command("help", "question_mark,f1", "app.help", "Help", "Show every key and what it does", "global",
+            key_display="?"),
+    Command("jump", "colon,ctrl+p", "app.command_palette", "Jump",
+            "Jump to any room, collaboration, question or run by name or id (CR-…, CRQ-…)", "global",
+            key_display=":"),
+    # on every screen
+    Command("back", "escape,backspace", "app.back", "Back", "Go back to the previous screen", "screen",
+            key_display="esc"),
+    Command("refresh", "r", "refresh", "Refresh", "Fetch this screen's data again from the platform",
+            "screen"),
+    Command("filter", "slash", "filter", "Filter", "Filter the focused table as you type", "screen",
+            key_display="/"),
+    Command("copy-id", "y", "copy_id", "Copy id", "Copy the selected row's id to the clipboard", "screen"),
+    Command("export", "e", "export", "Export", "Save the focused table as CSV or JSON", "screen"),
+    Command("next-tab", "right_square_bracket", "next_tab", "Next tab", "Show the next tab", "screen",
+            show=False, key_display="]"),
+    Command("prev-tab", "left_square_bracket", "prev_tab", "Previous tab", "Show the previous tab",
+            "screen", show=False, key_display="["),
+    # tables
+    Command("open", "enter", "select_cursor", "Open", "Open the selected row", "table"),
+    Command("down", "j", "cursor_down", "Down", "Move down (also ↓)", "table", show=False),
+    Command("up", "k", "cursor_up", "Up", "Move up (also ↑)", "table", show=False),
+    Command("top", "g,home", "scroll_top", "Top", "Go to the first row", "table", show=False),
+    Command("bottom", "G,end", "scroll_bottom", "Bottom", "Go to the last row", "table", show=False,
+            key_display="G"),
+    Command("sort", "s", "sort_next", "Sort", "Sort by the next column; clicking a column header sorts "
+            "by that column", "table", show=False),
+    Command("reverse", "S", "sort_reverse", "Reverse", "Reverse the sort order (clicking the same "
+            "header again does the same)", "table", show=False),
+    # clean room
+    Command("delete-question", "x", "delete_question", "Delete question",
+            "Remove the selected question from this clean room", "room", write=True),
+    Command("change-role", "o", "change_role", "Change role",
+            "Change the clean-room role of the selected partner user", "room", write=True),
+    # collaboration
+    Command("add-dataset", "a", "add_dataset", "Add dataset", "Add one of your datasets",
+            "collaboration", write=True),
+    Command("add-destination", "A", "add_destination", "Add destination",
+            "Add one of your destinations", "collaboration", write=True),
+    Command("remove-item", "x", "remove_item", "Remove",
+            "Remove the selected dataset or destination", "collaboration", write=True),
+    Command("close-collaboration", "C", "close_collaboration", "Close",
+            "Close this collaboration for every member (owner only, cannot be undone)",
+            "collaboration", write=True),
+    Command("leave-collaboration", "L", "leave_collaboration", "Leave",
+            "Leave this collaboration (members only)", "collaboration", write=True),
+    # results
+    Command("load-all", "m", "load_more", "More rows", "Fetch the next page of 500 result rows",
+            "results"),
+)
+
+BY_ID = {c.id: c for c in COMMANDS}
+WRITE_ACTIONS = frozenset(c.action for c in COMMANDS if c.write)
+WRITE_KEYS = ",".join(sorted({k for c in COMMANDS if c.write for k in c.keys.split(",")}))
+
+
+def bindings(*ids: str) -> list[Binding]:
+    return [BY_ID[i].binding() for i in ids]
+
+
+def by_scope(scope: str) -> list[Command]:
+    return [c for c in COMMANDS if c.scope == scope]
+
+
+def key_label(command: Command) -> str:
+    """How a key is shown to people: ``?`` rather than ``question_mark``."""
+    first = command.key_display or command.keys.split(",")[0]
+    others = command.keys.split(",")[1:]
+    names = [first, *(_pretty(k) for k in others)]
+    return " / ".join(dict.fromkeys(names))
+
+
+_PRETTY = {"question_mark": "?", "colon": ":", "slash": "/", "escape": "esc", "enter": "enter",
+           "left_square_bracket": "[", "right_square_bracket": "]", "backspace": "backspace"}
+
+
+def _pretty(key: str) -> str:
+    return _PRETTY.get(key, key)

@@ -1,0 +1,262 @@
+"""What every browsing screen shares: header, breadcrumbs, offline banner, filter bar, footer, and
+the cache-then-network loading pattern.
+
+A screen declares its parts ("rooms", "questions", …). For each part :meth:`BaseScreen.fetch`
+paints the cached value at once (the header shows its "as of" time), then refreshes it in an
+exclusive worker of the part's group, and paints the fresh value — or shows the error in the
+part's :class:`LoadState`, keeping what was on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Input, TabbedContent
+
+from ...core.session import Session
+from ..bindings import WRITE_ACTIONS, bindings
+from ..widgets.breadcrumbs import Breadcrumbs
+from ..widgets.context_header import ContextHeader
+from ..widgets.filter_bar import FilterBar
+from ..widgets.load_state import LoadState, describe_error
+from ..widgets.offline_banner import OfflineBanner
+from ..widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..app import CleanroomApp
+
+
+class BaseScreen(Screen):
+    BINDINGS = bindings("back", "refresh", "filter", "copy-id", "export", "next-tab", "prev-tab")
+
+    def __init__(self, session: Session | None) -> None:
+        super().__init__()
+        self.session = session
+        self._as_of: dict[str, datetime] = {}
+        self._pending: set[str] = set()
+        self._painted: set[str] = set()
+        self._filter_target: ResourceTable | None = None
+
+    @property
+    def cr_app(self) -> CleanroomApp:
+        return self.app  # type: ignore[return-value]
+
+    # ------------------------------------------------------------------ layout
+    def header_sessions(self) -> list[Session]:
+        return [self.session] if self.session is not None else []
+
+    def crumb(self) -> Text:
+        return Text("…")
+
+    def compose(self) -> ComposeResult:
+        yield ContextHeader(self.header_sessions(), readonly=self.cr_app.readonly)
+        yield Breadcrumbs()
+        yield OfflineBanner()
+        yield from self.compose_body()
+        yield FilterBar()
+        yield Footer(show_command_palette=False)
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        # Textual calls on_mount of every class in the MRO: subclasses must not call super()
+        self.update_chrome()
+        self.initial_load()
+
+    def initial_load(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.update_chrome()
+
+    def update_chrome(self) -> None:
+        """Header, breadcrumbs and offline banner from the current state."""
+        if not self.is_mounted:
+            return
+        crumbs = [s.crumb() for s in self.app.screen_stack if isinstance(s, BaseScreen)]
+        if self.app.screen is not self and isinstance(self, BaseScreen) and self not in self.app.screen_stack:
+            crumbs.append(self.crumb())
+        for header in self.query(ContextHeader):
+            header.set_as_of(min(self._as_of.values()) if self._as_of else None, bool(self._pending))
+        for trail in self.query(Breadcrumbs):
+            trail.show(crumbs)
+        offline = [s.name for s in self.header_sessions() if not s.online]
+        for banner in self.query(OfflineBanner):
+            banner.set_offline(offline)
+
+    # ------------------------------------------------------------------ data
+    def reload(self) -> None:
+        """Start (or restart) the workers that load this screen's data."""
+
+    def start(self, part: str, coro: Awaitable[Any]) -> None:
+        """Run ``coro`` as the only worker of group ``part`` (a newer start cancels the older)."""
+        self.run_worker(coro, group=part, name=part, exclusive=True, exit_on_error=False,
+                        description=f"load {part}")
+
+    async def fetch(self, part: str, *, kind: str, key: str, call: Callable[[Any], Awaitable[Any]],
+                    model: Any, paint: Callable[[Any], None], state: LoadState | None = None,
+                    what: str = "", session: Session | None = None) -> Any | None:
+        """Paint the cached ``kind/key`` at once (first time only), then fetch, store and paint.
+
+        Returns the fresh value, or None if the call failed (the error is shown in ``state``).
+        """
+        session = session or self.session
+        assert session is not None
+        have = part in self._painted
+        if not have:
+            cached = session.cached(kind, key, model)
+            if cached is not None:
+                have = self._paint(part, paint, cached.value, cached.fetched_at, state)
+        self._pending.add(part)
+        self.update_chrome()
+        if state is not None:
+            state.loading(what or part, have_data=have)
+        try:
+            fresh = await session.load(kind, key, call, model)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # every failure becomes a view, never a crash
+            self._report(exc, state, have)
+            return None
+        finally:
+            self._pending.discard(part)
+            self.update_chrome()
+        if state is not None:
+            state.idle()
+        self._paint(part, paint, fresh.value, fresh.fetched_at, state)
+        self.update_chrome()
+        return fresh.value
+
+    def _paint(self, part: str, paint: Callable[[Any], None], value: Any, fetched_at: datetime,
+               state: LoadState | None) -> bool:
+        try:
+            paint(value)
+        except Exception as exc:  # a rendering bug in one pane must not take the app down
+            self.log.error(f"painting {part} failed", exc)
+            self._report(exc, state, False)
+            return False
+        self._painted.add(part)
+        self._as_of[part] = fetched_at
+        return True
+
+    def _report(self, exc: BaseException, state: LoadState | None, have: bool) -> None:
+        if not isinstance(exc, Exception) or type(exc).__name__ not in ("ApiError", "TokenBudgetExceeded"):
+            self.log.error("unexpected error while loading", exc)
+        if state is not None:
+            state.failed(exc, have_data=have)
+        else:
+            self.notify(describe_error(exc).plain, severity="error", markup=False, timeout=10)
+
+    def forget(self, part: str) -> None:
+        """Drop a part's "as of" (its pane was closed or replaced)."""
+        self._as_of.pop(part, None)
+        self._painted.discard(part)
+
+    # ------------------------------------------------------------------ actions
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # in read-only mode writes are hidden from the footer; the app answers the key with a refusal
+        return not (action in WRITE_ACTIONS and self.cr_app.readonly)
+
+    def visible_tables(self) -> list[ResourceTable]:
+        return [t for t in self.query(ResourceTable) if t.display and t.region.area > 0]
+
+    def target_table(self) -> ResourceTable | None:
+        """The focused table, else the first one on screen."""
+        focused = self.focused
+        if isinstance(focused, ResourceTable):
+            return focused
+        tables = self.visible_tables()
+        return tables[0] if tables else None
+
+    def action_filter(self) -> None:
+        table = self.target_table()
+        if table is None:
+            self.notify("No table here to filter.", markup=False)
+            return
+        self._filter_target = table
+        self.query_one(FilterBar).open(table.filter_text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, FilterBar) and self._filter_target is not None:
+            self._filter_target.set_filter(event.value)
+
+    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        if self._filter_target is not None:
+            self._filter_target.focus()
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """(id, what) that ``y`` copies: the selected row of the target table by default."""
+        table = self.target_table()
+        row = table.selected if table is not None else None
+        if row is None:
+            return None
+        return row.copy_id or row.key, table.title if table is not None else "row"
+
+    def action_copy_id(self) -> None:
+        target = self.copy_target()
+        if target is None:
+            self.notify("Nothing selected to copy.", markup=False)
+            return
+        value, _what = target
+        self.app.copy_to_clipboard(value)
+        # OSC 52 may be ignored by the terminal (tmux without set-clipboard, macOS Terminal):
+        # showing the id lets the operator select it by hand.
+        self.notify(f"Copied {value}", title="Clipboard", markup=False)
+
+    def action_export(self) -> None:
+        table = self.target_table()
+        if table is None:
+            self.notify("No table here to export.", markup=False)
+            return
+        from .prompt import PromptScreen
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        slug = "".join(ch if ch.isalnum() else "-" for ch in table.title.lower()).strip("-") or "table"
+        default = f"./{slug}-{stamp}.csv"
+
+        def write(answer: str | None) -> None:
+            if not answer:
+                return
+            path = Path(answer).expanduser()
+            try:
+                rows = table.export(path)
+            except OSError as exc:
+                self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error",
+                            markup=False)
+                return
+            self.notify(f"Exported {rows} rows to {path}", title="Export", markup=False)
+
+        self.app.push_screen(PromptScreen(
+            f"Export {table.title} ({len(table.visible_rows())} rows shown) to:", default,
+            help="A path ending in .json writes JSON; anything else writes CSV."), write)
+
+    def _tabs(self) -> TabbedContent | None:
+        found = list(self.query(TabbedContent))
+        return found[0] if found else None
+
+    def action_next_tab(self) -> None:
+        self._cycle_tab(1)
+
+    def action_prev_tab(self) -> None:
+        self._cycle_tab(-1)
+
+    def _cycle_tab(self, step: int) -> None:
+        tabs = self._tabs()
+        if tabs is None:
+            return
+        ids = [pane.id for pane in tabs.query("TabPane") if pane.id]
+        if not ids:
+            return
+        index = ids.index(tabs.active) if tabs.active in ids else 0
+        tabs.active = ids[(index + step) % len(ids)]

@@ -1,0 +1,195 @@
+"""A flow run: status and timings, the node graph with each node's run status, a node's report
+(paged like question results) and the parameters each node ran with."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Static, Tree
+
+from ...core.sanitize import plain
+from ...core.session import Session
+from ..bindings import bindings
+from ..jump_index import Target
+from ..text import duration, duration_seconds, multiline, safe, status_text, when
+from ..widgets.details import Details
+from ..widgets.flow_tree import FlowTree, GraphNode, edges_to_parents
+from ..widgets.load_state import LoadState
+from ..widgets.resource_table import Col, Row
+from ..widgets.results_pane import PAGE, ResultsPane
+from ..widgets.table_pane import TablePane
+from .tabbed import TabbedScreen
+
+PARAM_COLUMNS = (Col("node", "Node"), Col("name", "Parameter"), Col("value", "Value"), Col("kind", "Kind"))
+
+
+def _m() -> Any:
+    from ...api.liveramp import models
+
+    return models
+
+
+class FlowRunScreen(TabbedScreen):
+    TABS = (("nodes", "Nodes"), ("report", "Node report"), ("parameters", "Parameters"))
+    BINDINGS = bindings("load-all")
+
+    def __init__(self, session: Session, target: Target) -> None:
+        super().__init__(session)
+        self.target = target
+        self.run: Any = None
+        self.outputs: list[Any] = []
+        self.report_node: Any = None
+
+    @property
+    def room_id(self) -> str:
+        return self.target.path[0].id if self.target.path else ""
+
+    @property
+    def flow_id(self) -> str:
+        return self.target.path[1].id if len(self.target.path) > 1 else ""
+
+    def crumb(self) -> Text:
+        return Text("flow run " + plain(self.target.name, 50))
+
+    def compose_top(self) -> ComposeResult:
+        yield LoadState(id="flow-run-state")
+        yield Details(id="flow-run-summary")
+
+    def build_tab(self, pane_id: str) -> Iterable[Widget]:
+        if pane_id == "nodes":
+            return [LoadState(id="nodes-state"), FlowTree(self.target.name, id="run-tree")]
+        if pane_id == "report":
+            return [Static(Text("Select a node in the Nodes tab (Enter) to see its report.", style="dim"),
+                           id="report-title", classes="pane-title"),
+                    ResultsPane(title="node report", id="report-pane")]
+        if pane_id == "parameters":
+            return [TablePane("Parameters per node", PARAM_COLUMNS, table_title="flow run parameters",
+                              id="flow-params-pane")]
+        return []
+
+    def load_top(self) -> None:
+        self.start("flow-run", self._load_run())
+
+    def load_tab(self, pane_id: str) -> None:
+        if pane_id == "nodes":
+            self.start("nodes", self._load_nodes())
+        elif pane_id == "report" and self.report_node is not None:
+            self.start("report", self._load_report(self.report_node))
+        elif pane_id == "parameters" and self.run is not None:
+            self._paint_parameters()
+
+    # ------------------------------------------------------------------ run
+    async def _load_run(self) -> None:
+        m = _m()
+        await self.fetch("flow-run", kind="flow-run", key=self.target.id,
+                         call=lambda c: c.get_flow_run(self.room_id, self.target.id), model=m.FlowRun,
+                         paint=self._paint_run, state=self.query_one("#flow-run-state", LoadState),
+                         what="flow run")
+
+    def _paint_run(self, run: Any) -> None:
+        self.run = run
+        flow = self.target.path[1] if len(self.target.path) > 1 else None
+        self.query_one("#flow-run-summary", Details).show([
+            ("Status", status_text("liveramp", run.status)),
+            ("Run", Text.assemble(safe(run.name, 80), "  ", safe(run.id, 60, style="dim"))),
+            ("Flow", safe(flow.label if flow else None, 100)),
+            ("Timings", Text.assemble(
+                "submitted ", when(run.submitted_at), " · started ", when(run.executed_at),
+                " · completed ", when(run.completed_at), " · ran ",
+                duration(duration_seconds(run.executed_at, run.completed_at)))),
+            ("Message", multiline(run.run_message, 400)),
+        ])
+        if "parameters" in self._built:
+            self._paint_parameters()
+
+    def _paint_parameters(self) -> None:
+        pane = self.query_one("#flow-params-pane", TablePane)
+        labels = {o.node.id: o.node.label for o in self.outputs}
+        rows = []
+        for node in self.run.flow_run_parameters:
+            for name, value in node.parameters.items():
+                rows.append(Row(key=f"{node.node_id}:{name}", cells=(
+                    safe(labels.get(node.node_id, node.node_id), 40), safe(name, 60), safe(value.value, 100),
+                    safe(value.parameter_type, 30)), copy_id=value.value))
+        pane.table.set_rows(rows)
+        pane.set_title(f"Parameters per node · {len(rows)}")
+
+    # ------------------------------------------------------------------ nodes
+    async def _load_nodes(self) -> None:
+        m = _m()
+        state = self.query_one("#nodes-state", LoadState)
+        # edges come from the flow definition (usually cached by the flow screen)
+        flow = self.session.cached("flow", self.flow_id, m.Flow)
+        if flow is None and self.flow_id:
+            try:
+                flow = await self.session.load("flow", self.flow_id,
+                                               lambda c: c.get_flow(self.room_id, self.flow_id), m.Flow)
+            except Exception:
+                flow = None  # the tree then groups nodes by level
+        edges = flow.value.flow.edges if flow is not None and flow.value.flow else []
+        outputs = await self.fetch("nodes", kind="flow-run-nodes", key=self.target.id,
+                                   call=lambda c: c.flow_run_output_nodes(self.room_id, self.target.id),
+                                   model=list[m.FlowRunOutputNode],
+                                   paint=lambda outs: self._paint_nodes(outs, edges), state=state,
+                                   what="nodes")
+        if outputs and self.report_node is None:
+            done = next((o for o in outputs if o.run_status == "COMPLETED"), None)
+            if done is not None:
+                self.report_node = done
+
+    def _paint_nodes(self, outputs: list[Any], edges: list[Any]) -> None:
+        self.outputs = outputs
+        nodes = [GraphNode(id=o.node.id, label=o.node.label, title=o.node.title, level=o.node.level,
+                           status=o.run_status, run_status=True, payload=o) for o in outputs]
+        edges_to_parents(nodes, edges)
+        self.query_one("#run-tree", FlowTree).show_graph(self.target.label, nodes)
+        if "parameters" in self._built:
+            self._paint_parameters()
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        data = event.node.data
+        if isinstance(data, GraphNode) and data.payload is not None:
+            self.report_node = data.payload
+            self.show_tab("report")
+            if "report" in self._built:
+                self.start("report", self._load_report(data.payload))
+
+    # ------------------------------------------------------------------ report
+    async def _load_report(self, output: Any) -> None:
+        m = _m()
+        title = self.query_one("#report-title", Static)
+        pane = self.query_one("#report-pane", ResultsPane)
+        label = Text.assemble("Report of ", (plain(output.node.label or output.node.id, 40), "bold"), " ",
+                              plain(output.node.title, 60), "  ", status_text("liveramp", output.run_status))
+        title.update(label)
+        if output.run_status != "COMPLETED":
+            pane.state.note("This node has no report until it COMPLETES.")
+            return
+        rid, node = self.target.id, output.node.id
+
+        async def page(offset: int) -> Any:
+            loaded = await self.session.load(
+                "flow-report", f"{rid}:{node}:{offset}",
+                lambda c: c.flow_run_report(self.room_id, rid, node, limit=PAGE, offset=offset),
+                m.RunResultData)
+            return loaded.value
+
+        pane.configure(page)
+        pane.total, pane.loaded = None, 0
+        self.forget("report")
+        await self.fetch("report", kind="flow-report", key=f"{rid}:{node}:0",
+                         call=lambda c: c.flow_run_report(self.room_id, rid, node, limit=PAGE, offset=0),
+                         model=m.RunResultData, paint=pane.paint_first, state=pane.state, what="report")
+
+    def action_load_more(self) -> None:
+        for pane in self.query(ResultsPane):
+            pane.load_more()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "load_more":
+            return any(p.has_more for p in self.query(ResultsPane))
+        return super().check_action(action, parameters)

@@ -1,0 +1,189 @@
+"""Home: per profile, its clean rooms (LiveRamp) or collaborations (InfoSum)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ...core.sanitize import plain
+from ...core.session import Session
+from ..jump_index import Target
+from ..text import count, join, safe, state_text, when
+from ..widgets.load_state import LoadState
+from ..widgets.resource_table import Col, ResourceTable, Row
+from .base import BaseScreen
+
+ROOM_COLUMNS = (
+    Col("name", "Name"), Col("display_id", "Id"), Col("type", "Type"), Col("status", "Status"),
+    Col("partners", "Partners"), Col("questions", "Questions"), Col("updated", "Updated"),
+)
+COLLAB_COLUMNS = (
+    Col("name", "Name"), Col("owner", "Owner"), Col("members", "Members"), Col("status", "Status"),
+    Col("activity", "Last activity"),
+)
+
+
+def room_target(session: Session, room: Any) -> Target:
+    return Target("room", room.id, room.name, session.name, room.display_id)
+
+
+def collaboration_target(session: Session, collab: Any) -> Target:
+    return Target("collaboration", collab.id, collab.name, session.name)
+
+
+def _models() -> tuple[Any, Any, Any]:
+    from ...api.infosum.models import CollaborationSummary
+    from ...api.liveramp.models import CleanRoom, CleanRoomType
+
+    return CleanRoom, CleanRoomType, CollaborationSummary
+
+
+class HomeScreen(BaseScreen):
+    def __init__(self, sessions: Sequence[Session]) -> None:
+        super().__init__(sessions[0] if sessions else None)
+        self.sessions = list(sessions)
+        self._room_types: dict[str, dict[str, str]] = {}
+        self._rooms: dict[str, list[Any]] = {}
+
+    def header_sessions(self) -> list[Session]:
+        return self.sessions
+
+    def crumb(self) -> Text:
+        return Text("Home")
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="body"):
+            if not self.sessions:
+                yield Static(Text("No profile configured. Run `cleanroom-tui --demo` to try the "
+                                  "built-in demo, or add a profile (see README)."))
+            for i, session in enumerate(self.sessions):
+                what = "Clean rooms" if session.platform == "liveramp" else "Collaborations"
+                with Vertical(classes="section"):
+                    yield Static(Text.assemble((what, "bold"), " · ", plain(session.name, 40),
+                                               f" ({session.platform_label})"),
+                                 classes="section-title", id=f"title-{i}")
+                    yield LoadState(id=f"state-{i}")
+                    columns = ROOM_COLUMNS if session.platform == "liveramp" else COLLAB_COLUMNS
+                    yield ResourceTable(columns, title=f"{what.lower()} {session.name}", id=f"table-{i}")
+
+    def on_mount(self) -> None:
+        tables = list(self.query(ResourceTable))
+        if tables:
+            tables[0].focus()
+
+    def initial_load(self) -> None:
+        """Paint last session's rows at once (no models, no HTTP library needed), then load."""
+        for i, session in enumerate(self.sessions):
+            snap = session.repo.raw("ui:home", "rows")
+            if snap is None:
+                continue
+            rows = ResourceTable.rows_from_snapshot(snap.value)
+            if rows:
+                self.query_one(f"#table-{i}", ResourceTable).set_rows(rows)
+                self._as_of[f"snapshot:{i}"] = snap.fetched_at
+        self.update_chrome()
+        self.cr_app.after_frame(self.reload)
+
+    def _save_snapshot(self, i: int, session: Session, table: ResourceTable) -> None:
+        self._as_of.pop(f"snapshot:{i}", None)
+        part = f"rooms:{i}" if session.platform == "liveramp" else f"collabs:{i}"
+        session.repo.put_raw("ui:home", "rows", table.snapshot(), self._as_of.get(part))
+
+    def reload(self) -> None:
+        for i, session in enumerate(self.sessions):
+            if session.platform == "liveramp":
+                self.start(f"rooms:{i}", self._load_rooms(i, session))
+            else:
+                self.start(f"collabs:{i}", self._load_collaborations(i, session))
+
+    # ------------------------------------------------------------------ LiveRamp
+    async def _load_rooms(self, i: int, session: Session) -> None:
+        CleanRoom, CleanRoomType, _ = _models()
+        table = self.query_one(f"#table-{i}", ResourceTable)
+        state = self.query_one(f"#state-{i}", LoadState)
+        rooms = await self.fetch(f"rooms:{i}", kind="cleanrooms", key="", session=session,
+                                 call=lambda c: c.list_cleanrooms(), model=list[CleanRoom],
+                                 paint=lambda rooms: self._paint_rooms(i, session, table, rooms),
+                                 state=state, what="clean rooms")
+        # the type column needs a second, rarely changing list: painted in when it arrives
+        await self.fetch(f"types:{i}", kind="cleanroom-types", key="", session=session,
+                         call=lambda c: c.cleanroom_types(), model=list[CleanRoomType],
+                         paint=lambda types: self._paint_types(i, session, table, types))
+        if rooms is not None:
+            self._save_snapshot(i, session, table)
+            self.cr_app.index_rooms(session, rooms)
+
+    def _paint_types(self, i: int, session: Session, table: ResourceTable, types: list[Any]) -> None:
+        self._room_types[session.name] = {t.id: t.display_name or t.name for t in types}
+        if session.name in self._rooms:
+            self._paint_rooms(i, session, table, self._rooms[session.name])
+
+    def _paint_rooms(self, i: int, session: Session, table: ResourceTable, rooms: list[Any]) -> None:
+        self._rooms[session.name] = rooms
+        types = self._room_types.get(session.name, {})
+        rows = []
+        for room in rooms:
+            self.cr_app.jumps.add(room_target(session, room))
+            updated = room.time_audit.updated_at if room.time_audit else None
+            rows.append(Row(
+                key=room.id,
+                cells=(safe(room.name, 60), safe(room.display_id, 20),
+                       safe(types.get(room.clean_room_type_id or "", ""), 30), state_text(room.status),
+                       join(room.partners, 50), count(room.questions_count), when(updated)),
+                copy_id=room.display_id or room.id, payload=room))
+        table.set_rows(rows)
+        self._title(i, "Clean rooms", session, len(rooms))
+
+    # ------------------------------------------------------------------ InfoSum
+    async def _load_collaborations(self, i: int, session: Session) -> None:
+        _, _, CollaborationSummary = _models()
+        table = self.query_one(f"#table-{i}", ResourceTable)
+        state = self.query_one(f"#state-{i}", LoadState)
+
+        async def every(client: Any) -> list[Any]:
+            return [c async for c in client.iter_collaborations()]
+
+        items = await self.fetch(f"collabs:{i}", kind="collaborations", key="", session=session,
+                                 call=every, model=list[CollaborationSummary],
+                                 paint=lambda items: self._paint_collaborations(i, session, table, items),
+                                 state=state, what="collaborations")
+        if items is not None:
+            self._save_snapshot(i, session, table)
+
+    def _paint_collaborations(self, i: int, session: Session, table: ResourceTable,
+                              items: list[Any]) -> None:
+        rows = []
+        for c in items:
+            self.cr_app.jumps.add(collaboration_target(session, c))
+            members = [m.display_name or m.id for m in c.members if m.id != c.owner.id]
+            rows.append(Row(
+                key=c.id,
+                cells=(safe(c.name, 60), safe(c.owner.display_name or c.owner.id, 40),
+                       join(members, 60), state_text(c.status), when(c.last_activity_date_time)),
+                copy_id=c.id, payload=c))
+        table.set_rows(rows)
+        self._title(i, "Collaborations", session, len(items))
+
+    def _title(self, i: int, what: str, session: Session, n: int) -> None:
+        self.query_one(f"#title-{i}", Static).update(Text.assemble(
+            (what, "bold"), " · ", plain(session.name, 40), f" ({session.platform_label}) · {n:,}"))
+
+    # ------------------------------------------------------------------ open
+    def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
+        table_id = event.table.id or ""
+        index = int(table_id.rsplit("-", 1)[-1]) if table_id.startswith("table-") else 0
+        session = self.sessions[index]
+        row = event.row
+        name = row.cells[0].plain if row.cells else row.key
+        if session.platform == "liveramp":
+            target = room_target(session, row.payload) if row.payload is not None else \
+                Target("room", row.key, name, session.name, row.copy_id or "")
+        else:
+            target = collaboration_target(session, row.payload) if row.payload is not None else \
+                Target("collaboration", row.key, name, session.name)
+        self.cr_app.open(session, target)

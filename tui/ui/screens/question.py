@@ -1,0 +1,254 @@
+"""A clean-room question: its runs (newest first), definition, typed run-time parameters, bound
+datasets, permissions and schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+
+from ...core.sanitize import plain
+from ...core.session import Session
+from ..jump_index import Target
+from ..text import (
+    DASH,
+    duration,
+    duration_seconds,
+    join,
+    multiline,
+    safe,
+    state_text,
+    status_text,
+    to_datetime,
+    when,
+    yes_no,
+)
+from ..widgets.details import Details
+from ..widgets.load_state import LoadState
+from ..widgets.resource_table import Col, ResourceTable, Row
+from ..widgets.table_pane import TablePane
+from .tabbed import TabbedScreen
+
+RUN_COLUMNS = (
+    Col("name", "Run"), Col("status", "Status"), Col("submitted", "Submitted"),
+    Col("duration", "Duration"), Col("reason", "Failure reason"), Col("retry", "Retryable"),
+)
+PARAM_COLUMNS = (
+    Col("name", "Parameter"), Col("label", "Label"), Col("type", "Type"), Col("kind", "Kind"),
+    Col("allowed", "Allowed values"), Col("default", "Default"), Col("example", "Example"),
+)
+BOUND_COLUMNS = (
+    Col("macro", "Macro"), Col("data_type", "Data type"), Col("dataset", "Dataset"),
+    Col("org", "Organization"), Col("ownership", "Ownership"), Col("status", "Status"),
+    Col("assigned", "Assigned"),
+)
+PERMISSION_COLUMNS = (Col("permission", "Permission"), Col("access", "Who"))
+SCHEDULE_COLUMNS = (
+    Col("name", "Schedule"), Col("frequency", "Repeats"), Col("days", "Days"), Col("active", "Active"),
+    Col("start", "Starts"), Col("end", "Ends"), Col("params", "Parameters"),
+)
+
+#: how many runs the history shows (the platform's page maximum)
+RUN_HISTORY = 100
+
+
+def _m() -> Any:
+    from ...api.liveramp import models
+
+    return models
+
+
+def run_target(session: Session, question: Target, run: Any) -> Target:
+    return Target("run", run.id, run.name or run.id, session.name, path=(*question.path, question))
+
+
+def run_duration(run: Any, now: Any) -> float | None:
+    start = run.executed_at or run.submitted_at
+    end = run.completed_at or (now if run.status in ("RUNNING", "QUEUED", "PENDING_RETRY") else None)
+    return duration_seconds(start, end)
+
+
+class QuestionScreen(TabbedScreen):
+    TABS = (
+        ("runs", "Runs"), ("definition", "Definition"), ("parameters", "Parameters"),
+        ("datasets", "Datasets"), ("permissions", "Permissions"), ("schedules", "Schedules"),
+    )
+
+    def __init__(self, session: Session, target: Target) -> None:
+        super().__init__(session)
+        self.target = target
+        self.question: Any = None
+
+    def crumb(self) -> Text:
+        return Text(plain(self.target.label, 60))
+
+    @property
+    def qid(self) -> str:
+        return self.target.id
+
+    def build_tab(self, pane_id: str) -> Iterable[Widget]:
+        if pane_id == "runs":
+            return [TablePane("Run history (newest first)", RUN_COLUMNS, table_title="runs",
+                              id="runs-pane")]
+        if pane_id == "definition":
+            return [VerticalScroll(LoadState(id="definition-state"), Details(id="definition-details"),
+                                   classes="scroll")]
+        if pane_id == "parameters":
+            return [TablePane("Run-time parameters", PARAM_COLUMNS, table_title="parameters",
+                              id="parameters-pane")]
+        if pane_id == "datasets":
+            return [TablePane("Datasets bound to the question's macros", BOUND_COLUMNS,
+                              table_title="question datasets", id="bound-pane")]
+        if pane_id == "permissions":
+            return [TablePane("Permissions", PERMISSION_COLUMNS, table_title="permissions",
+                              id="permissions-pane")]
+        if pane_id == "schedules":
+            return [TablePane("Schedules", SCHEDULE_COLUMNS, table_title="schedules", id="schedules-pane")]
+        return []
+
+    def load_tab(self, pane_id: str) -> None:
+        loader = {"runs": self._load_runs, "definition": self._load_definition,
+                  "parameters": self._load_parameters, "datasets": self._load_datasets,
+                  "permissions": self._load_permissions, "schedules": self._load_schedules}.get(pane_id)
+        if loader is not None:
+            self.start(pane_id, loader())
+
+    # ------------------------------------------------------------------ runs
+    async def _load_runs(self) -> None:
+        m = _m()
+        pane = self.query_one("#runs-pane", TablePane)
+        await self.fetch("runs", kind="runs", key=self.qid,
+                         call=lambda c: c.list_runs(self.qid, limit=RUN_HISTORY),
+                         model=list[m.QuestionRun], paint=lambda runs: self._paint_runs(pane, runs),
+                         state=pane.state, what="runs")
+
+    def _paint_runs(self, pane: TablePane, runs: list[Any]) -> None:
+        now = self.session.now()
+        ordered = sorted(runs, key=lambda r: to_datetime(r.submitted_at) or now, reverse=True)
+        rows = []
+        failed = 0
+        for run in ordered:
+            self.cr_app.jumps.add(run_target(self.session, self.target, run))
+            seconds = run_duration(run, now)
+            reason = run.failure_reason or (run.run_message if run.status in ("FAILED", "ERROR") else None)
+            failed += run.status in ("FAILED", "ERROR", "PARTNER_FAILED")
+            rows.append(Row(
+                key=run.id,
+                cells=(safe(run.name or run.id, 50), status_text("liveramp", run.status),
+                       when(run.submitted_at), duration(seconds), safe(reason, 120, style="red"),
+                       yes_no(run.is_retryable) if reason else Text(DASH, style="dim")),
+                copy_id=run.id, payload=run, sort_values={"duration": seconds}))
+        pane.table.set_rows(rows)
+        pane.set_title(f"Run history (newest first) · {len(runs)} runs · {failed} failed")
+
+    # ------------------------------------------------------------------ definition
+    async def _load_definition(self) -> None:
+        m = _m()
+        state = self.query_one("#definition-state", LoadState)
+        await self.fetch("definition", kind="question", key=self.qid,
+                         call=lambda c: c.get_cleanroom_question(self.qid), model=m.CleanRoomQuestion,
+                         paint=self._paint_definition, state=state, what="question")
+
+    def _paint_definition(self, q: Any) -> None:
+        self.question = q
+        self.target = Target("question", q.id, q.name, self.session.name, q.display_id, self.target.path)
+        self.cr_app.jumps.add(self.target)
+
+        def mapping(values: dict[str, str]) -> Text:
+            if not values:
+                return Text(DASH, style="dim")
+            return Text(plain(", ".join(f"{k}: {v}" if v else k for k, v in values.items()), 600))
+
+        pairs = [
+            ("Name", safe(q.name, 200)),
+            ("Id", Text.assemble(safe(q.display_id), "  ", safe(q.id, 60, style="dim"))),
+            ("Type", safe(q.question_type)), ("Category", safe(q.category)),
+            ("Status", state_text(q.status)), ("Created", when(q.created_on)),
+            ("Data types", mapping(q.data_types)), ("Parameters", mapping(q.parameters)),
+            ("Dimensions", mapping(q.dimension)), ("Metrics", mapping(q.metrics)),
+            ("Query", multiline(q.customer_query_template)),
+        ]
+        self.query_one("#definition-details", Details).show(pairs)
+        self.update_chrome()
+
+    # ------------------------------------------------------------------ parameters
+    async def _load_parameters(self) -> None:
+        m = _m()
+        pane = self.query_one("#parameters-pane", TablePane)
+
+        def paint(answer: Any) -> None:
+            rows = []
+            for i, p in enumerate(answer.parameters):
+                kind = p.parameter_type or ""
+                constraint = p.constraint_type or ""
+                allowed = join(p.allowed_values, 80)
+                if constraint:
+                    allowed.append(f" ({plain(constraint, 20)})", style="dim")
+                rows.append(Row(key=p.name or str(i), cells=(
+                    safe(p.name, 50), safe(p.display_name, 40), safe(p.data_type, 20), safe(kind, 24),
+                    allowed, safe(p.default_value, 40), safe(p.example_value, 40)),
+                    copy_id=p.name, payload=p))
+            pane.table.set_rows(rows)
+            pane.set_title(f"Run-time parameters · {len(rows)}")
+
+        await self.fetch("parameters", kind="question-parameters", key=self.qid,
+                         call=lambda c: c.question_parameters(self.qid), model=m.QuestionParameters,
+                         paint=paint, state=pane.state, what="parameters")
+
+    # ------------------------------------------------------------------ datasets
+    async def _load_datasets(self) -> None:
+        m = _m()
+        pane = self.query_one("#bound-pane", TablePane)
+
+        def paint(items: list[Any]) -> None:
+            pane.table.set_rows(Row(key=d.id or d.macro, cells=(
+                safe(d.macro, 40), safe(d.data_type_display_name or d.data_type_name, 40),
+                safe(d.dataset_name, 60), safe(d.organization_name, 40), safe(d.ownership, 20),
+                state_text(d.status), when(d.assigned_at)), copy_id=d.dataset_id or d.id, payload=d)
+                for d in items)
+            pane.set_title(f"Datasets bound to the question's macros · {len(items)}")
+
+        await self.fetch("datasets", kind="question-datasets", key=self.qid,
+                         call=lambda c: c.list_question_datasets(self.qid), model=list[m.QuestionDataset],
+                         paint=paint, state=pane.state, what="datasets")
+
+    # ------------------------------------------------------------------ permissions
+    async def _load_permissions(self) -> None:
+        m = _m()
+        pane = self.query_one("#permissions-pane", TablePane)
+
+        def paint(items: list[Any]) -> None:
+            pane.table.set_rows(Row(key=p.id or p.permission or str(i), cells=(
+                safe(p.permission, 40), safe(p.access, 40)), copy_id=p.id, payload=p)
+                for i, p in enumerate(items))
+            pane.set_title(f"Permissions · {len(items)}")
+
+        await self.fetch("permissions", kind="question-permissions", key=self.qid,
+                         call=lambda c: c.question_permissions(self.qid), model=list[m.Permission],
+                         paint=paint, state=pane.state, what="permissions")
+
+    # ------------------------------------------------------------------ schedules
+    async def _load_schedules(self) -> None:
+        m = _m()
+        pane = self.query_one("#schedules-pane", TablePane)
+
+        def paint(items: list[Any]) -> None:
+            pane.table.set_rows(Row(key=s.id, cells=(
+                safe(s.name, 50), safe(s.repeat_frequency, 20), join(s.days_of_week, 40),
+                yes_no(s.active), when(s.start_date_time), when(s.end_date_time),
+                Text(plain(", ".join(f"{k}={v.value}" for k, v in s.parameters.items()), 200))),
+                copy_id=s.display_id or s.id, payload=s) for s in items)
+            pane.set_title(f"Schedules · {len(items)}")
+
+        await self.fetch("schedules", kind="schedules", key=self.qid,
+                         call=lambda c: c.list_schedules(self.qid), model=list[m.Schedule],
+                         paint=paint, state=pane.state, what="schedules")
+
+    # ------------------------------------------------------------------ open
+    def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
+        pane = event.table.parent
+        if pane is not None and pane.id == "runs-pane":
+            self.cr_app.open(self.session, run_target(self.session, self.target, event.row.payload))

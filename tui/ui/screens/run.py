@@ -1,0 +1,195 @@
+"""A question run: status, timings, failure reason and retryability on top; results (paged 500 rows
+at a time as you scroll, total shown), parameters and the status history/audit in tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+
+from ...core.sanitize import plain
+from ...core.session import Session
+from ...core.status import normalize
+from ..bindings import bindings
+from ..jump_index import Target
+from ..text import DASH, count, duration, duration_seconds, multiline, safe, status_text, when, yes_no
+from ..widgets.details import Details
+from ..widgets.load_state import LoadState
+from ..widgets.resource_table import Col, ResourceTable, Row
+from ..widgets.results_pane import PAGE, ResultsPane
+from ..widgets.table_pane import TablePane
+from .tabbed import TabbedScreen
+
+PARAM_COLUMNS = (Col("name", "Parameter"), Col("value", "Value"), Col("kind", "Kind"),
+                 Col("type", "Data type"))
+AUDIT_COLUMNS = (Col("time", "When"), Col("type", "Event"), Col("message", "Message"))
+
+
+def _m() -> Any:
+    from ...api.liveramp import models
+
+    return models
+
+
+class RunScreen(TabbedScreen):
+    TABS = (("results", "Results"), ("parameters", "Parameters"), ("audit", "History & audit"))
+    BINDINGS = bindings("load-all")
+
+    def __init__(self, session: Session, target: Target) -> None:
+        super().__init__(session)
+        self.target = target
+        self.run: Any = None
+
+    def crumb(self) -> Text:
+        return Text("run " + plain(self.target.name, 50))
+
+    @property
+    def run_id(self) -> str:
+        return self.target.id
+
+    def compose_top(self) -> ComposeResult:
+        yield LoadState(id="run-state")
+        yield Details(id="run-summary")
+
+    def build_tab(self, pane_id: str) -> Iterable[Widget]:
+        if pane_id == "results":
+            return [ResultsPane(title="results", id="results-pane")]
+        if pane_id == "parameters":
+            return [TablePane("Parameters and partition parameters", PARAM_COLUMNS,
+                              table_title="run parameters", id="params-pane")]
+        if pane_id == "audit":
+            return [TablePane("Status history and audit (oldest first)", AUDIT_COLUMNS,
+                              table_title="run audit", id="audit-pane")]
+        return []
+
+    def load_top(self) -> None:
+        self.start("run", self._load_run())
+
+    def load_tab(self, pane_id: str) -> None:
+        if pane_id == "results":
+            self.start("results", self._load_results())
+        elif pane_id == "parameters" and self.run is not None:
+            self._paint_parameters(self.run)
+        elif pane_id == "audit":
+            self.start("audit", self._load_audit())
+
+    # ------------------------------------------------------------------ the run
+    async def _load_run(self) -> None:
+        m = _m()
+        await self.fetch("run", kind="run", key=self.run_id, call=lambda c: c.get_run(self.run_id),
+                         model=m.QuestionRun, paint=self._paint_run,
+                         state=self.query_one("#run-state", LoadState), what="run")
+
+    def _paint_run(self, run: Any) -> None:
+        first = self.run is None or self.run.status != run.status
+        self.run = run
+        life = normalize("liveramp", run.status)
+        status = status_text("liveramp", run.status)
+        status.append(f"  ({life.value})", style="dim")
+        now = self.session.now()
+        active = life.active
+        queued = duration_seconds(run.submitted_at, run.executed_at or (now if active else None))
+        ran = duration_seconds(run.executed_at, run.completed_at or (now if active else None))
+        question = self.target.path[-1] if self.target.path else None
+        pairs = [
+            ("Status", status),
+            ("Run", Text.assemble(safe(run.name, 80), "  ", safe(run.id, 60, style="dim"))),
+            ("Question", safe(question.label if question else None, 100)),
+            ("Timings", Text.assemble(
+                "submitted ", when(run.submitted_at), " · started ", when(run.executed_at),
+                " · completed ", when(run.completed_at), " · queued ", duration(queued),
+                " · ran ", duration(ran), " so far" if active and run.executed_at else "")),
+        ]
+        if run.failure_reason or life.value == "failed":
+            failure = safe(run.failure_reason or run.run_message, 300, style="bold red")
+            failure.append("  retryable: ")
+            failure.append_text(yes_no(run.is_retryable))
+            pairs.append(("Failure", failure))
+            if run.run_message and run.run_message != run.failure_reason:
+                pairs.append(("Message", multiline(run.run_message, 600)))
+        elif run.run_message:
+            pairs.append(("Message", multiline(run.run_message, 600)))
+        if run.question_version is not None:
+            pairs.append(("Version", Text(str(run.question_version))))
+        self.query_one("#run-summary", Details).show(pairs)
+        if "parameters" in self._built:
+            self._paint_parameters(run)
+        if first and "results" in self._built:
+            self.start("results", self._load_results())
+
+    def _paint_parameters(self, run: Any) -> None:
+        pane = self.query_one("#params-pane", TablePane)
+        rows = [Row(key=f"p:{k}", cells=(safe(k, 60), safe(v, 200), Text("run-time"), Text(DASH, style="dim")),
+                    copy_id=v) for k, v in run.parameters.items()]
+        rows += [Row(key=f"pp:{p.name}:{i}", cells=(safe(p.name, 60), safe(p.value, 200), Text("partition"),
+                                                    safe(p.data_type, 20)), copy_id=p.value)
+                 for i, p in enumerate(run.partition_parameters)]
+        pane.table.set_rows(rows)
+        pane.set_title(f"Parameters · {len(run.parameters)} run-time · "
+                       f"{len(run.partition_parameters)} partition")
+
+    # ------------------------------------------------------------------ results
+    async def _load_results(self) -> None:
+        m = _m()
+        pane = self.query_one("#results-pane", ResultsPane)
+        if self.run is None:
+            cached = self.session.cached("run", self.run_id, m.QuestionRun)
+            if cached is None:
+                pane.state.loading("results")
+                return  # _paint_run starts this again once the run is known
+            self.run = cached.value
+        if self.run.status != "COMPLETED":
+            pane.state.note("Results are available once the run has COMPLETED "
+                            f"(now: {plain(self.run.status, 30)}).")
+            return
+        rid = self.run_id
+
+        async def page(offset: int) -> Any:
+            loaded = await self.session.load(
+                "run-data", f"{rid}:{offset}", lambda c: c.run_data(rid, limit=PAGE, offset=offset),
+                m.RunResultData)
+            return loaded.value
+
+        pane.configure(page)
+        await self.fetch("results-count", kind="run-data-count", key=rid,
+                         call=lambda c: c.run_data_count(rid), model=int, paint=pane.set_total,
+                         state=pane.state, what="row count")
+        first = await self.fetch("results", kind="run-data", key=f"{rid}:0",
+                                 call=lambda c: c.run_data(rid, limit=PAGE, offset=0),
+                                 model=m.RunResultData, paint=pane.paint_first, state=pane.state,
+                                 what="results")
+        if first is not None and pane.table is not None and not isinstance(self.focused, ResourceTable):
+            pane.table.focus()
+
+    def action_load_more(self) -> None:
+        for pane in self.query(ResultsPane):
+            pane.load_more()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "load_more":
+            return any(p.has_more for p in self.query(ResultsPane))
+        return super().check_action(action, parameters)
+
+    # ------------------------------------------------------------------ audit
+    async def _load_audit(self) -> None:
+        m = _m()
+        pane = self.query_one("#audit-pane", TablePane)
+
+        def paint(audit: Any) -> None:
+            entries = sorted(audit.audit_details, key=lambda e: e.event_time.isoformat() if e.event_time else "")
+            pane.table.set_rows(Row(key=f"a{i}", cells=(
+                when(e.event_time), status_text("liveramp", e.event_type) if e.event_type else Text(DASH),
+                safe(e.message, 300)), copy_id=e.message, payload=e) for i, e in enumerate(entries))
+            pane.set_title(f"Status history and audit (oldest first) · {count(len(entries)).plain} events")
+
+        await self.fetch("audit", kind="run-audit", key=self.run_id, call=lambda c: c.run_audit(self.run_id),
+                         model=m.RunAudit, paint=paint, state=pane.state, what="audit")
+
+    def copy_target(self) -> tuple[str, str] | None:
+        focused = self.focused
+        if isinstance(focused, ResourceTable):
+            return super().copy_target()
+        return self.run_id, "run"

@@ -1,0 +1,1 @@
+"""Widgets, one per module (imported directly from their modules, not from here)."""

@@ -1,0 +1,358 @@
+"""The one table every list in the app uses.
+
+- rows are keyed by the platform's ids and refreshed by a keyed diff: changed cells are
+  ``update_cell``-ed, new rows added, gone rows removed — never clear-and-reload (a refresh keeps
+  the cursor, scroll position and filter). Only a diff that removes most of a large table falls
+  back to one bulk rebuild, which is cheaper than thousands of single removals;
+- ``/`` filtering (the screen's filter bar calls :meth:`set_filter`), header-click sorting;
+- vi keys; ``y`` copy and ``e`` export read :attr:`selected` and :meth:`visible_rows`;
+- every cell is a ``rich.text.Text`` built from sanitised API text: never markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+
+from ..bindings import bindings
+
+# a bulk removal larger than this (and than half the table) rebuilds instead of removing one by one
+_BULK_REMOVE = 200
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: str
+    width: int | None = None
+
+
+@dataclass
+class Row:
+    """One row: ``key`` is the platform id (the row key), ``cells`` one ``Text`` per column."""
+
+    key: str
+    cells: Sequence[Text]
+    #: what ``y`` copies (a display id such as CRQ-136017 when there is one, else ``key``)
+    copy_id: str | None = None
+    #: the model the row was built from, for the screen that opens it
+    payload: Any = None
+    #: per-column sort values where the shown text would sort wrongly (durations, sizes)
+    sort_values: dict[str, Any] | None = None
+    _search: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        self.cells = tuple(self.cells)
+        parts = [self.key, self.copy_id or ""] + [c.plain for c in self.cells]
+        self._search = "\x00".join(parts).casefold()
+
+    def matches(self, needle: str) -> bool:
+        return needle in self._search
+
+
+def _natural(cell: Text) -> tuple[int, Any]:
+    """Sort key from the shown text: numbers as numbers, dashes/blank last."""
+    text = cell.plain.strip()
+    if not text or text == "–":
+        return (2, "")
+    try:
+        return (0, float(text.replace(",", "")))
+    except ValueError:
+        return (1, text.casefold())
+
+
+def _csv_safe(value: str) -> str:
+    """Data from other companies must not become a spreadsheet formula (CSV injection)."""
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        try:
+            float(value.replace(",", ""))
+        except ValueError:
+            return "'" + value
+    return value
+
+
+class ResourceTable(DataTable):
+    """A keyed, filterable, sortable table of platform objects."""
+
+    BINDINGS = [
+        *bindings("open", "down", "up", "top", "bottom", "sort", "reverse"),
+    ]
+
+    class NeedMore(Message):
+        """The cursor is near the last loaded row and the table says more rows exist."""
+
+        def __init__(self, table: ResourceTable) -> None:
+            self.table = table
+            super().__init__()
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
+    class Opened(Message):
+        """A row was chosen (Enter or click on the highlighted row)."""
+
+        def __init__(self, table: ResourceTable, row: Row) -> None:
+            self.table = table
+            self.row = row
+            super().__init__()
+
+        @property
+        def control(self) -> ResourceTable:
+            return self.table
+
+    def __init__(self, columns: Sequence[Col], *, title: str = "rows", id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        self.spec = tuple(columns)
+        #: what the table holds, used in export file names and notifications
+        self.title = title
+        self._all: dict[str, Row] = {}
+        self._filter = ""
+        self._sort_col: str | None = None
+        self._sort_reverse = False
+        #: set by the owner when the platform has more rows than loaded (paged results)
+        self.more_available = False
+        #: shown under the table by the owner ("500 of 12,345 rows")
+        self.total: int | None = None
+        #: columns exist only once mounted; rows set before that are shown on mount
+        self._ready = False
+
+    def on_mount(self) -> None:
+        for col in self.spec:
+            self.add_column(Text(col.label), key=col.key, width=col.width)
+        self._ready = True
+        if self._all:
+            self._sync()  # rows given before the table was mounted
+
+    # ------------------------------------------------------------------ data
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def loaded_count(self) -> int:
+        return len(self._all)
+
+    def set_rows(self, rows: Iterable[Row]) -> None:
+        """Make the table show exactly ``rows`` (in platform order), by keyed diff."""
+        new: dict[str, Row] = {}
+        for row in rows:
+            new[row.key] = row
+        self._all = new
+        self._sync()
+
+    def append_rows(self, rows: Iterable[Row]) -> None:
+        """Add rows after the loaded ones (the next page of results)."""
+        for row in rows:
+            self._all[row.key] = row
+        self._sync()
+
+    def set_filter(self, text: str) -> None:
+        text = text.strip()
+        if text != self._filter:
+            self._filter = text
+            self._sync()
+
+    def visible_rows(self) -> list[Row]:
+        """Rows as shown: filtered and sorted."""
+        rows = list(self._all.values())
+        if self._filter:
+            needle = self._filter.casefold()
+            rows = [r for r in rows if r.matches(needle)]
+        if self._sort_col is not None:
+            index = next((i for i, c in enumerate(self.spec) if c.key == self._sort_col), None)
+            if index is not None:
+                key = self._sort_col
+
+                def sort_key(r: Row) -> tuple[int, Any]:
+                    if r.sort_values and key in r.sort_values:
+                        v = r.sort_values[key]
+                        return (2, "") if v is None else (0, v) if isinstance(v, int | float) else (1, v)
+                    return _natural(r.cells[index])
+
+                rows.sort(key=sort_key, reverse=self._sort_reverse)
+        return rows
+
+    def _sync(self) -> None:
+        if not self._ready:
+            return
+        wanted = self.visible_rows()
+        wanted_keys = [r.key for r in wanted]
+        selected = self.selected_key
+        current = {k.value for k in self.rows}
+        wanted_set = set(wanted_keys)
+        gone = current - wanted_set
+        if len(gone) > _BULK_REMOVE and len(gone) * 2 > len(current):
+            self.clear()
+            current = set()
+            gone = set()
+        for key in gone:
+            self.remove_row(key)
+        for row in wanted:
+            if row.key in current:
+                self._update_row(row)
+            else:
+                self.add_row(*row.cells, key=row.key)
+        self._reorder(wanted_keys)
+        self._restore_cursor(selected)
+
+    def _update_row(self, row: Row) -> None:
+        old = self.get_row(row.key)
+        for col, before, after in zip(self.spec, old, row.cells, strict=False):
+            if not isinstance(before, Text) or before.plain != after.plain or before.style != after.style \
+                    or before.spans != after.spans:
+                self.update_cell(row.key, col.key, after)
+
+    def _reorder(self, keys: list[str]) -> None:
+        """Put rows in ``keys`` order using only public API: sort by a map from each row's first
+        cell object (unique per row) to its wanted position."""
+        if not keys or self.spec == ():
+            return
+        in_order = all(self.get_row_index(k) == i for i, k in enumerate(keys))
+        if in_order:
+            return
+        first_col = self.spec[0].key
+        position = {id(self.get_cell(k, first_col)): i for i, k in enumerate(keys)}
+        self.sort(first_col, key=lambda cell: position.get(id(cell), len(position)))
+
+    def _restore_cursor(self, key: str | None) -> None:
+        if key is None or self.row_count == 0:
+            return
+        try:
+            index = self.get_row_index(key)
+        except Exception:
+            return
+        if index != self.cursor_row:
+            self.move_cursor(row=index, animate=False)
+
+    # ------------------------------------------------------------------ selection
+    @property
+    def selected_key(self) -> str | None:
+        if self.row_count == 0:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+
+    @property
+    def selected(self) -> Row | None:
+        key = self.selected_key
+        return self._all.get(key) if key is not None else None
+
+    def row(self, key: str) -> Row | None:
+        return self._all.get(key)
+
+    def select_key(self, key: str) -> bool:
+        try:
+            self.move_cursor(row=self.get_row_index(key), animate=False)
+        except Exception:
+            return False
+        return True
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table is not self:
+            return
+        row = self._all.get(event.row_key.value)
+        if row is not None:
+            event.stop()
+            self.post_message(self.Opened(self, row))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is self and self.more_available and not self._filter \
+                and event.cursor_row >= self.row_count - 50:
+            self.post_message(self.NeedMore(self))
+
+    # ------------------------------------------------------------------ sorting
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        if event.data_table is not self:
+            return
+        event.stop()
+        key = event.column_key.value
+        if key == self._sort_col:
+            self._sort_reverse = not self._sort_reverse
+        else:
+            self._sort_col, self._sort_reverse = key, False
+        self._apply_sort()
+
+    def action_sort_next(self) -> None:
+        keys = [c.key for c in self.spec]
+        if not keys:
+            return
+        index = keys.index(self._sort_col) + 1 if self._sort_col in keys else 0
+        self._sort_col, self._sort_reverse = keys[index % len(keys)], False
+        self._apply_sort()
+
+    def action_sort_reverse(self) -> None:
+        if self._sort_col is None and self.spec:
+            self._sort_col = self.spec[0].key
+        self._sort_reverse = not self._sort_reverse
+        self._apply_sort()
+
+    def sort_by(self, key: str | None, reverse: bool = False) -> None:
+        self._sort_col, self._sort_reverse = key, reverse
+        self._apply_sort()
+
+    def _apply_sort(self) -> None:
+        for col in self.spec:
+            label = col.label
+            if col.key == self._sort_col:
+                label += " ▼" if self._sort_reverse else " ▲"
+            column = self.columns.get(col.key)  # type: ignore[call-overload]
+            if column is not None:
+                column.label = Text(label)
+        self._sync()
+        self.refresh()
+
+    # ------------------------------------------------------------------ snapshots
+    def snapshot(self) -> list[list[Any]]:
+        """The loaded rows as JSON (platform order): a view cache that paints before any model
+        or HTTP library is imported on the next start."""
+        return [[r.key, r.copy_id, [[c.plain, str(c.style) if c.style else ""] for c in r.cells]]
+                for r in self._all.values()]
+
+    @staticmethod
+    def rows_from_snapshot(data: Any) -> list[Row]:
+        from ...core.sanitize import plain
+
+        rows = []
+        for item in data if isinstance(data, list) else []:
+            try:
+                key, copy_id, cells = item
+                rows.append(Row(key=str(key), copy_id=str(copy_id) if copy_id else None,
+                                cells=[Text(plain(text, None), style=str(style)) for text, style in cells]))
+            except (TypeError, ValueError):
+                continue  # a malformed snapshot row is skipped; the fresh load replaces it anyway
+        return rows
+
+    # ------------------------------------------------------------------ export
+    def export_text(self, fmt: str) -> str:
+        rows = self.visible_rows()
+        labels = ["id", *(c.label for c in self.spec)]
+        if fmt == "json":
+            data = [dict(zip(labels, [r.key, *(c.plain for c in r.cells)], strict=False)) for r in rows]
+            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(labels)
+        for r in rows:
+            writer.writerow([_csv_safe(r.key), *(_csv_safe(c.plain) for c in r.cells)])
+        return out.getvalue()
+
+    def export(self, path: Path) -> int:
+        """Write the visible rows to ``path`` (JSON if it ends in .json, else CSV); returns rows."""
+        fmt = "json" if path.suffix.lower() in (".json", ".jsonl") else "csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.export_text(fmt), encoding="utf-8")
+        return len(self.visible_rows())
+

@@ -1,0 +1,276 @@
+"""Every write the browsing screens offer, each behind a confirmation that says exactly what changes.
+
+The confirmation names the HTTP method and path, the objects (names and ids) and the effect.
+Writes go through ``Session.write`` (refused in read-only mode) and are sent once: a failure is
+reported, never retried (DESIGN.md principle 3) — the screen reloads so you see what happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.screen import Screen
+
+from ..core.sanitize import plain
+from ..core.session import Session
+from .jump_index import Target
+from .widgets.load_state import describe_error
+
+Call = Callable[[Any], Awaitable[Any]]
+
+
+def _body(request: str, objects: Sequence[tuple[str, str]], effect: str) -> Text:
+    text = Text()
+    text.append("Request  ", style="bold")
+    text.append(plain(request, 300))
+    for label, value in objects:
+        text.append(f"\n{label:<9}", style="bold")
+        text.append(plain(value, 300))
+    text.append("\n\n")
+    text.append(effect, style="italic")
+    text.append("\n\nSent once; not retried automatically.", style="dim")
+    return text
+
+
+def _name(target_or_name: Target | str, ident: str = "") -> str:
+    if isinstance(target_or_name, Target):
+        t = target_or_name
+        shown = f"{t.display_id} " if t.display_id else ""
+        return f'{shown}"{t.name}" ({t.id})'
+    return f'"{target_or_name}" ({ident})' if ident else f'"{target_or_name}"'
+
+
+def confirm_and_send(screen: Screen, session: Session, *, title: str, request: str,
+                     objects: Sequence[tuple[str, str]], effect: str, call: Call, done: str,
+                     on_done: Callable[[], Any] | None = None, confirm_label: str = "Confirm") -> None:
+    """Show the confirmation; on yes, send ``call`` once in a worker and report the outcome."""
+    if session.readonly:
+        screen.notify("Read-only mode: writes are disabled.", title="Refused", severity="warning",
+                      markup=False)
+        return
+    from .screens.confirm import ConfirmScreen
+
+    async def send() -> None:
+        try:
+            await session.write(call)
+        except Exception as exc:
+            screen.notify(describe_error(exc).plain, title=f"{title}: failed", severity="error",
+                          markup=False, timeout=15)
+        else:
+            screen.notify(done, title=title, markup=False)
+        if on_done is not None:
+            on_done()
+
+    def answered(ok: bool | None) -> None:
+        if ok:
+            screen.run_worker(send(), group="write", exit_on_error=False, description=title)
+
+    screen.app.push_screen(ConfirmScreen(title, _body(request, objects, effect),
+                                         confirm_label=confirm_label), answered)
+
+
+# --------------------------------------------------------------------------- LiveRamp
+
+def delete_question(screen: Screen, session: Session, room: Target, question: Any,
+                    on_done: Callable[[], Any] | None = None) -> None:
+    confirm_and_send(
+        screen, session, title="Delete question from clean room",
+        request=f"DELETE /v1/cleanroom-questions/{question.id}",
+        objects=[("Question", _name(f"{question.display_id} {question.name}".strip(), question.id)),
+                 ("Room", _name(room))],
+        effect="The question is removed from this clean room for every partner, with its schedules; "
+               "runs can no longer be started from it. This cannot be undone.",
+        call=lambda c: c.delete_cleanroom_question(question.id),
+        done=f"Deleted {question.display_id or question.id} from {room.display_id or room.name}.",
+        on_done=on_done, confirm_label="Delete question")
+
+
+def change_role(screen: Screen, session: Session, room: Target, user: Any, partner: Any,
+                on_done: Callable[[], Any] | None = None) -> None:
+    """Pick a role (from the room's roles), then confirm."""
+    from .screens.pick import PickScreen
+
+    async def pick() -> None:
+        try:
+            roles = await session.call(lambda c: _roles(c, room.id, partner))
+        except Exception as exc:
+            screen.notify(describe_error(exc).plain, title="Could not list roles", severity="error",
+                          markup=False)
+            return
+        current = user.role.id if user.role else None
+        choices = [(r.id, Text(plain(r.name, 60) + ("  (current)" if r.id == current else "")))
+                   for r in roles]
+
+        def chosen(role_id: str | None) -> None:
+            role = next((r for r in roles if r.id == role_id), None)
+            if role is None or role.id == current:
+                return
+            person = user.user
+            who = f"{person.name} <{person.email}>" if person else user.id
+            if partner is not None:
+                request = (f"PUT /v1/cleanrooms/{room.id}/partners/{partner.id}/users/{user.id}"
+                           f"/cleanRoomRoles/{role.id}")
+            else:
+                request = f"PUT /v1/cleanrooms/{room.id}/users/{user.id}/cleanRoomRoles/{role.id}"
+            confirm_and_send(
+                screen, session, title="Change clean-room role", request=request,
+                objects=[("User", _name(who, user.id)),
+                         ("Partner", _name(partner.name, partner.id) if partner else "(your organization)"),
+                         ("Room", _name(room)),
+                         ("Role", f'{user.role.name if user.role else "none"} → {role.name} ({role.id})')],
+                effect="The user's permissions in this clean room change immediately.",
+                call=lambda c: _set_role(c, room.id, partner, user.id, role.id),
+                done=f"Role changed to {role.name}.", on_done=on_done, confirm_label="Change role")
+
+        screen.app.push_screen(PickScreen("New role for " + plain(
+            user.user.name if user.user else user.id, 60), choices), chosen)
+
+    screen.run_worker(pick(), group="roles", exclusive=True, exit_on_error=False)
+
+
+async def _roles(client: Any, room_id: str, partner: Any) -> list[Any]:
+    if partner is not None:
+        return await client.partner_roles(room_id, partner.id)
+    return await client.cleanroom_roles(room_id)
+
+
+async def _set_role(client: Any, room_id: str, partner: Any, user_id: str, role_id: str) -> Any:
+    if partner is not None:
+        return await client.update_partner_user_role(room_id, partner.id, user_id, role_id)
+    return await client.update_cleanroom_user_role(room_id, user_id, role_id)
+
+
+# --------------------------------------------------------------------------- InfoSum
+
+def close_collaboration(screen: Screen, session: Session, collab: Target,
+                        on_done: Callable[[], Any] | None = None) -> None:
+    confirm_and_send(
+        screen, session, title="Close collaboration",
+        request=f"POST /api/v2/collaborations/{collab.id}/close",
+        objects=[("Collab.", _name(collab))],
+        effect="The collaboration becomes STATUS_CLOSED for every member: no more queries, "
+               "activations or changes. Closing cannot be undone.",
+        call=lambda c: c.close_collaboration(collab.id), done=f"Closed {collab.name}.",
+        on_done=on_done, confirm_label="Close collaboration")
+
+
+def leave_collaboration(screen: Screen, session: Session, collab: Target,
+                        on_done: Callable[[], Any] | None = None) -> None:
+    confirm_and_send(
+        screen, session, title="Leave collaboration",
+        request=f"POST /api/v2/collaborations/{collab.id}/leave",
+        objects=[("Collab.", _name(collab)), ("Company", session.org_name or "(this API key's company)")],
+        effect="Your company leaves the collaboration: its datasets and destinations are removed "
+               "from it and you lose access. Only the owner could invite you again (by creating a "
+               "new collaboration).",
+        call=lambda c: c.leave_collaboration(collab.id), done=f"Left {collab.name}.",
+        on_done=on_done, confirm_label="Leave collaboration")
+
+
+def remove_dataset(screen: Screen, session: Session, collab: Target, dataset_id: str, name: str,
+                   on_done: Callable[[], Any] | None = None) -> None:
+    confirm_and_send(
+        screen, session, title="Remove dataset from collaboration",
+        request=f"DELETE /api/v2/collaborations/{collab.id}/datasets/{dataset_id}",
+        objects=[("Dataset", _name(name, dataset_id)), ("Collab.", _name(collab))],
+        effect="Members can no longer query or activate this dataset in this collaboration.",
+        call=lambda c: c.remove_dataset(collab.id, dataset_id), done=f"Removed {name}.",
+        on_done=on_done, confirm_label="Remove dataset")
+
+
+def remove_destination(screen: Screen, session: Session, collab: Target, destination_id: str,
+                       name: str, on_done: Callable[[], Any] | None = None) -> None:
+    confirm_and_send(
+        screen, session, title="Remove destination from collaboration",
+        request=f"DELETE /api/v2/collaborations/{collab.id}/destinations/{destination_id}",
+        objects=[("Dest.", _name(name, destination_id)), ("Collab.", _name(collab))],
+        effect="Activations in this collaboration can no longer export to this destination.",
+        call=lambda c: c.remove_destination(collab.id, destination_id), done=f"Removed {name}.",
+        on_done=on_done, confirm_label="Remove destination")
+
+
+def add_destination(screen: Screen, session: Session, collab: Target, exclude: set[str],
+                    on_done: Callable[[], Any] | None = None) -> None:
+    from .screens.pick import PickScreen
+
+    async def pick() -> None:
+        try:
+            page = await session.call(lambda c: c.list_destination_instances(per_page=500))
+        except Exception as exc:
+            screen.notify(describe_error(exc).plain, title="Could not list destinations",
+                          severity="error", markup=False)
+            return
+        items = [d for d in page.items if d.id not in exclude]
+        choices = [(d.id, Text(f"{plain(d.name, 60)}  ({plain(d.id, 60)})")) for d in items]
+
+        def chosen(dest_id: str | None) -> None:
+            dest = next((d for d in items if d.id == dest_id), None)
+            if dest is None:
+                return
+            confirm_and_send(
+                screen, session, title="Add destination to collaboration",
+                request=f"POST /api/v2/collaborations/{collab.id}/destinations",
+                objects=[("Dest.", _name(dest.name, dest.id)), ("Collab.", _name(collab))],
+                effect="Members with operator rights can export activations to this destination.",
+                call=lambda c: c.add_destination(collab.id, dest.id), done=f"Added {dest.name}.",
+                on_done=on_done, confirm_label="Add destination")
+
+        screen.app.push_screen(PickScreen("Add which destination?", choices), chosen)
+
+    screen.run_worker(pick(), group="pick", exclusive=True, exit_on_error=False)
+
+
+def add_dataset(screen: Screen, session: Session, collab: Target, exclude: set[str],
+                on_done: Callable[[], Any] | None = None) -> None:
+    """Pick one of the company's datasets, name it for the collaboration, confirm."""
+    from .screens.pick import PickScreen
+    from .screens.prompt import PromptScreen
+
+    async def pick() -> None:
+        try:
+            page = await session.call(lambda c: c.list_datasets(per_page=500))
+        except Exception as exc:
+            screen.notify(describe_error(exc).plain, title="Could not list datasets", severity="error",
+                          markup=False)
+            return
+        items = [d for d in page.items if d.dataset_id not in exclude]
+        choices = [(d.dataset_id, Text(f"{plain(d.public_name or d.dataset_id, 60)}  "
+                                        f"({plain(d.dataset_id, 60)})")) for d in items]
+
+        def chosen(dataset_id: str | None) -> None:
+            ds = next((d for d in items if d.dataset_id == dataset_id), None)
+            if ds is None:
+                return
+            suggested = "".join(ch for ch in (ds.public_name or "dataset") if ch.isalnum())[:30] or "dataset1"
+
+            def named(name: str | None) -> None:
+                if not name:
+                    return
+                from ..api.infosum import validate_dataset_name
+
+                try:
+                    validate_dataset_name(name)
+                except ValueError as exc:
+                    screen.notify(str(exc), title="Invalid name", severity="error", markup=False)
+                    return
+                confirm_and_send(
+                    screen, session, title="Add dataset to collaboration",
+                    request=f"POST /api/v2/collaborations/{collab.id}/datasets",
+                    objects=[("Dataset", _name(ds.public_name or ds.dataset_id, ds.dataset_id)),
+                             ("As", name), ("Collab.", _name(collab)),
+                             ("Rules", "intersection only; no attribute restriction; "
+                                       "activation not allowed; exportable to nobody")],
+                    effect="Members can run insight queries against this dataset (intersected with "
+                           "another dataset).",
+                    call=lambda c: c.add_dataset(collab.id, ds.dataset_id, name, intersection_only=True),
+                    done=f"Added {name}.", on_done=on_done, confirm_label="Add dataset")
+
+            screen.app.push_screen(PromptScreen(
+                "Name of the dataset inside the collaboration:", suggested,
+                help="Letters and digits only; members use this name in queries."), named)
+
+        screen.app.push_screen(PickScreen("Add which dataset?", choices), chosen)
+
+    screen.run_worker(pick(), group="pick", exclusive=True, exit_on_error=False)
