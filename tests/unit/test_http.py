@@ -165,3 +165,13 @@ def test_child_logger_records_are_redacted(caplog):
         logging.getLogger("tui.api.liveramp.auth").warning("token %s", "another-secret-456")
     assert "another-secret-456" not in caplog.text
     assert "***" in caplog.text
+
+
+async def test_429_without_retry_after_is_not_retried():
+    rec = Recorder([httpx.Response(429, json={"code": "TOO_MANY_REQUESTS", "message": "limit"}),
+                    httpx.Response(200, json={})])
+    core = HttpCore("https://api.example", platform="t", transport=httpx.MockTransport(rec), sleep=_no_sleep)
+    with pytest.raises(ApiError) as info:
+        await core.send("GET", "/x")
+    assert info.value.status == 429 and info.value.retryable
+    assert len(rec.seen) == 1

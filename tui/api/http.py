@@ -359,7 +359,7 @@ class HttpCore:
     ) -> httpx.Response:
         """Send one call; raise :class:`ApiError` on any failure.
 
-        GET/HEAD retry on connect errors, timeouts, 5xx and 429 (honouring Retry-After);
+        GET/HEAD retry on connect errors, timeouts, 5xx, and 429 that carries Retry-After;
         every other method is sent exactly once, whatever happens.
         """
         method = method.upper()
@@ -388,6 +388,10 @@ class HttpCore:
                     await response.aread()
                 last = error_from_response(response, self.platform)
                 if not last.retryable:
+                    raise last
+                if response.status_code == 429 and last.retry_after is None:
+                    # No Retry-After (LiveRamp never sends one): a quick retry would only spend more
+                    # of a per-hour budget. The caller's budget ledger backs off instead.
                     raise last
             if attempt + 1 >= policy.attempts:
                 break

@@ -1,0 +1,322 @@
+"""Benchmark: the watcher's status calls against naive polling, limit violations, idle CPU.
+
+Not collected by pytest (``norecursedirs``); run it by hand::
+
+    python -m tests.bench.bench_watch                 # simulated hours (instant) + idle CPU (~30 s)
+    python -m tests.bench.bench_watch --compressed    # also: a real minute in which an hour passes (~70 s)
+
+1. **A simulated hour** (emulator in ``strict_limits`` mode over real HTTP, a ManualClock stepped from
+   wake-up to wake-up): 20 runs launched through the launcher (exactly the hourly creation budget) and
+   watched for an hour. The same launches are then polled naively — one ``GET`` per run every 5
+   minutes until it finishes — against an identical emulator. Printed: status calls of both, their
+   ratio, what naive polling of 20 runs for the whole hour would cost, limit violations (must be 0),
+   and whether the failed run's reason reached ``RunFinished``.
+2. **Compressed clock** (``--compressed``): the emulator's clock runs 60× (an hour in a minute), the
+   profile budget is scaled to match (``Budget().scaled(60)``), and the watcher runs in real time
+   with ``run_forever`` for a minute.
+3. **Idle CPU** of the watcher core with 10 watched runs (the emulator in a subprocess, so only the
+   watcher's process is measured): process CPU time over a window (a) while it sleeps between polls
+   with LiveRamp's real budget (5-minute spacing), and (b) with the demo budget (×60: a poll every
+   5 s), polls included.
+
+Figures only; nothing is asserted on timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+from tui.api.liveramp import LiveRampClient
+from tui.config import Budget, Profile
+from tui.core.launch import Launcher
+from tui.core.params import BOOLEAN, DATE, DECIMAL, INTEGER, TIMESTAMP
+from tui.core.status import normalize
+from tui.core.watch import RunFinished, Watcher
+from tui.emulator import EmulatorOptions, ManualClock
+from tui.emulator.clock import ScaledClock
+from tui.emulator.server import served
+from tui.store import Store
+
+SECRET_ENV = "BENCH_LR_SECRET"
+FAILURE = "Crowd size threshold not met: every output row was suppressed"
+
+
+def profile(base_url: str, budget: Budget | None = None, name: str = "bench") -> Profile:
+    return Profile(name=name, platform="liveramp", base_url=base_url, client_id="demo-client",
+                   secret_env=SECRET_ENV, budget=budget or Budget())
+
+
+def fill(form):
+    for f in form.fields:
+        if form.values.get(f.key):
+            continue
+        if f.choices:
+            value = f.choices[0]
+        elif f.kind == DATE:
+            value = "2026-10-31" if f.range_role == "end" or "end" in f.name else "2026-10-01"
+        elif f.kind == TIMESTAMP:
+            value = "2026-10-01T00:00:00Z"
+        elif f.kind == INTEGER:
+            value = "14"
+        elif f.kind == DECIMAL:
+            value = "1.5"
+        elif f.kind == BOOLEAN:
+            value = "true"
+        else:
+            value = "bench"
+        form.set_value(f.key, value)
+    return form
+
+
+async def ready_questions(client: LiveRampClient) -> list:
+    for room in await client.list_cleanrooms():
+        if room.status != "COMPLETE":
+            continue
+        questions = [q for q in await client.list_cleanroom_questions(room.id) if q.status == "READY"]
+        if len(questions) >= 4:
+            return questions
+    raise RuntimeError("no room with READY questions")
+
+
+async def launch_runs(client: LiveRampClient, launcher: Launcher, questions: list, runs: int, now) -> list:
+    forms = {q.id: fill(await launcher.prepare_launch(q.id, now=now())) for q in questions}
+    outcomes = []
+    for i in range(runs):
+        q = questions[i % len(questions)]
+        outcomes.append(await launcher.launch_form(forms[q.id], allow_duplicate=True))
+    return outcomes
+
+
+def doom(world, run_id: str) -> None:
+    plan = world.runs[run_id].plan
+    plan.final, plan.failure_reason, plan.run_message = "FAILED", FAILURE, "All result rows suppressed"
+
+
+# --------------------------------------------------------------------------- 1. a simulated hour
+
+async def simulated_hour(n_questions: int, runs: int = 20, token_dir: Path | None = None) -> dict:
+    clock = ManualClock()
+    with served(EmulatorOptions(seed=7, clock=clock, strict_limits=True)) as emu:
+        world = emu.liveramp
+        async with LiveRampClient(profile(emu.base_url), token_cache_dir=token_dir / "w") as client:
+            store = Store.in_memory(now=clock.now)
+            launcher = Launcher(client, store, now=clock.now)
+            finished: list[RunFinished] = []
+            watcher = Watcher(store, now=clock.now,
+                              on_event=lambda e: finished.append(e) if isinstance(e, RunFinished) else None)
+            watcher.attach(client, ledger=launcher.ledger)
+            questions = (await ready_questions(client))[:n_questions]
+            outcomes = await launch_runs(client, launcher, questions, runs, clock.now)
+            for outcome in outcomes:
+                watcher.watch_launch(outcome)
+            doom(world, outcomes[2].object_id)
+            before = sum(world.counters.status_reads.values())
+            start = clock.now()
+            end = start + timedelta(hours=1)
+            while (wake := watcher.next_wake()) is not None and wake <= end:
+                clock.set(max(wake, clock.now()))
+                await watcher.tick()
+            calls = sum(world.counters.status_reads.values()) - before
+            reason = next((e.reason for e in finished if e.run.object_id == outcomes[2].object_id), None)
+            result = {"questions": len(questions), "runs": runs, "calls": calls, "by_op": dict(watcher.calls),
+                      "violations": len(world.limit_violations), "finished": len(finished),
+                      "reason_ok": reason == FAILURE, "last_finish_min": None}
+            if finished:
+                result["last_finish_min"] = max((e.run.polled_at - start).total_seconds() for e in finished) / 60
+            ids = [o.object_id for o in outcomes]
+    result.update(await naive_hour(n_questions, runs, ids, token_dir))
+    return result
+
+
+async def naive_hour(n_questions: int, runs: int, expected_ids: list[str], token_dir: Path) -> dict:
+    """The same launches, polled one GET per run every 5 minutes until each has finished."""
+    clock = ManualClock()
+    with served(EmulatorOptions(seed=7, clock=clock, strict_limits=True)) as emu:
+        world = emu.liveramp
+        async with LiveRampClient(profile(emu.base_url), token_cache_dir=token_dir / "n") as client:
+            launcher = Launcher(client, Store.in_memory(now=clock.now), now=clock.now)
+            questions = (await ready_questions(client))[:n_questions]
+            outcomes = await launch_runs(client, launcher, questions, runs, clock.now)
+            doom(world, outcomes[2].object_id)
+            pending = [o.object_id for o in outcomes]
+            before = sum(world.counters.status_reads.values())
+            start = clock.now()
+            step = 0
+            while pending and step < 12:
+                step += 1
+                clock.set(start + timedelta(minutes=5 * step))
+                for run_id in list(pending):
+                    run = await client.get_run(run_id)
+                    if normalize("liveramp", run.status).terminal:
+                        pending.remove(run_id)
+            calls = sum(world.counters.status_reads.values()) - before
+            same = [o.object_id for o in outcomes] == expected_ids
+            return {"naive": calls, "naive_violations": len(world.limit_violations), "same_runs": same,
+                    "naive_hour": runs * 12}
+
+
+# --------------------------------------------------------------------------- 2. compressed clock
+
+async def compressed_minute(token_dir: Path, speed: float = 60.0, runs: int = 20) -> dict:
+    """An hour in a minute: emulator clock ×60, budget scaled ×60, the watcher in real time."""
+    options = EmulatorOptions(seed=7, clock=ScaledClock(speed), strict_limits=True)
+    with served(options) as emu:
+        world = emu.liveramp
+        budget = Budget().scaled(speed)
+        async with LiveRampClient(profile(emu.base_url, budget), token_cache_dir=token_dir / "c") as client:
+            store = Store.in_memory()
+            launcher = Launcher(client, store)
+            finished: list = []
+            watcher = Watcher(store, on_event=lambda e: finished.append(e) if isinstance(e, RunFinished) else None)
+            watcher.attach(client, ledger=launcher.ledger)
+            questions = (await ready_questions(client))[:4]
+            outcomes = await launch_runs(client, launcher, questions, runs, lambda: options.clock.now())
+            for outcome in outcomes:
+                watcher.watch_launch(outcome)
+            before = sum(world.counters.status_reads.values())
+            task = asyncio.create_task(watcher.run_forever())
+            t0 = time.monotonic()
+            while time.monotonic() - t0 < 3600 / speed and watcher.items():
+                await asyncio.sleep(0.5)
+            watcher.stop()
+            await task
+            return {"runs": runs, "calls": sum(world.counters.status_reads.values()) - before,
+                    "violations": len(world.limit_violations), "finished": len(finished),
+                    "wall_s": time.monotonic() - t0}
+
+
+# --------------------------------------------------------------------------- 3. idle CPU
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def emulator_process(speed: float):
+    """The emulator in its own process, so the watcher's CPU is measured alone."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "tui", "emulator", "--port", str(port), "--speed", str(speed),
+                             "--strict-limits"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the emulator did not start")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+async def idle_cpu(base_url: str, budget: Budget, token_dir: Path, label: str, window_s: float,
+                   watched: int = 10) -> dict:
+    async with LiveRampClient(profile(base_url, budget, name=label), token_cache_dir=token_dir / label) as client:
+        launcher = Launcher(client, Store.in_memory())
+        watcher = Watcher()
+        watcher.attach(client, ledger=launcher.ledger)
+        questions = (await ready_questions(client))[:5]
+        for outcome in await launch_runs(client, launcher, questions, watched, lambda: None):
+            watcher.watch_launch(outcome)
+        task = asyncio.create_task(watcher.run_forever())
+        await asyncio.sleep(0.5)  # settle
+        calls0 = sum(watcher.calls.values())
+        c0, t0 = time.process_time(), time.perf_counter()
+        await asyncio.sleep(window_s)
+        c1, t1 = time.process_time(), time.perf_counter()
+        polls = sum(watcher.calls.values()) - calls0
+        still = len(watcher.items())
+        watcher.stop()
+        await task
+    return {"label": label, "cpu_pct": 100 * (c1 - c0) / (t1 - t0), "window_s": t1 - t0, "polls": polls,
+            "watched": watched, "still_watched": still}
+
+
+# --------------------------------------------------------------------------- output
+
+def table(headers: list[str], rows: list[list[object]]) -> str:
+    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(c.ljust(w) for c, w in zip(cells[0], widths, strict=True)), line]
+    out += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+            for r in cells[1:]]
+    return "\n".join(out)
+
+
+async def amain(args: argparse.Namespace, tmp: Path) -> None:
+    os.environ[SECRET_ENV] = "demo-secret"
+    os.environ.setdefault("CLEANROOM_TUI_STATE_DIR", str(tmp / "state"))
+    os.environ.setdefault("CLEANROOM_TUI_CACHE_DIR", str(tmp / "cache"))
+
+    print("1. Watching 20 runs for a simulated hour — emulator strict limits, ManualClock, real HTTP")
+    print("   (budget: ≤20 status reads/object/h, ≥5 min apart; naive = one GET per run every 5 min until done)\n")
+    rows = []
+    results = []
+    for n_questions in (4, 8):
+        r = await simulated_hour(n_questions, token_dir=tmp)
+        results.append(r)
+        ops = ", ".join(f"{k} {v}" for k, v in sorted(r["by_op"].items()))
+        rows.append([f"20 runs / {r['questions']} questions", r["calls"], ops, r["naive"], r["naive_hour"],
+                     f"{r['naive'] / max(1, r['calls']):.1f}x", r["violations"], r["naive_violations"],
+                     f"{r['finished']}/20", "yes" if r["reason_ok"] else "NO",
+                     f"{r['last_finish_min']:.0f} min" if r["last_finish_min"] is not None else "-"])
+    print(table(["scenario", "watcher calls", "by operation", "naive calls", "naive 1 h", "saved",
+                 "violations", "naive viol.", "finished", "reason", "last seen"], rows))
+    print("\n   naive 1 h = one GET per run every 5 min for the whole hour (20 × 12); 'reason' = the failed run's"
+          "\n   failureReason reached RunFinished; 'last seen' = when the last run was seen finished")
+    if not all(r["same_runs"] for r in results):
+        print("   note: the naive pass did not get the same run ids (its runs may have other lifetimes)")
+
+    if args.compressed:
+        print("\n2. Compressed clock: an hour in a minute (emulator ×60, budget scaled ×60, run_forever in real time)\n")
+        r = await compressed_minute(tmp)
+        print(table(["runs", "status calls", "violations", "finished", "wall time"],
+                    [[r["runs"], r["calls"], r["violations"], f"{r['finished']}/{r['runs']}", f"{r['wall_s']:.0f} s"]]))
+
+    print("\n3. Watcher core CPU with 10 watched runs (emulator in another process)\n")
+    rows = []
+    with emulator_process(speed=60.0) as base:
+        idle = await idle_cpu(base, Budget(), tmp, "real-budget", args.idle_seconds)
+        demo = await idle_cpu(base, Budget().scaled(60.0), tmp, "demo-budget", args.demo_seconds)
+    for r, what in ((idle, "sleeping between polls (real budget, 5-min spacing)"),
+                    (demo, "demo budget ×60 (a poll every 5 s), polls included")):
+        rows.append([what, f"{r['cpu_pct']:.2f}%", f"{r['window_s']:.1f} s", r["polls"], r["still_watched"]])
+    print(table(["measurement", "CPU of one core", "window", "polls in window", "still watched"], rows))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compressed", action="store_true", help="also run the real-time compressed-clock minute")
+    parser.add_argument("--idle-seconds", type=float, default=10.0, help="idle CPU window (real budget)")
+    parser.add_argument("--demo-seconds", type=float, default=15.0, help="CPU window with the demo budget")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-watch-"))
+    try:
+        asyncio.run(amain(parser.parse_args(argv), tmp))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,731 @@
+"""Launching runs safely: validation, duplicate guard, creation budget, journal, reconciliation.
+
+DESIGN.md principle 3, "never retry a write blindly": LiveRamp's create-run has no idempotency key
+(reference §1.7), so a create sent twice is two runs and twice the budget. Every launch therefore goes
+
+    validate → "again?" guard → creation budget → journal intent → POST exactly once → journal outcome
+
+and an answer that never arrived (dropped connection, timeout, a 5xx, an unreadable body) is settled
+by LISTING the question's runs submitted since the intent and matching name + parameters — never by
+posting again. Intents left ``pending`` by a crash are settled the same way by
+:meth:`Launcher.reconcile_unresolved`.
+
+API::
+
+    launcher = Launcher(session_or_client, store, profile=None, budget=None, now=None, *, ledger=None)
+
+    form = await launcher.prepare_launch(question_id, last_run=None, title=None)      # -> LaunchForm
+    form = await launcher.prepare_rerun(question_id, run, title=None)                 # "run again"
+    launcher.check_duplicate(question_id, request)   -> [JournalEntry]   # same params within 15 min
+    outcome = await launcher.launch(question_id, request, allow_duplicate=False)     # -> LaunchOutcome
+    outcome = await launcher.launch_form(form, allow_duplicate=False)
+
+    flow = await launcher.prepare_flow_launch(cleanroom_id, flow_id, last_run=None, title="")
+    await launcher.launch_flow_run(cleanroom_id, flow_id, request, allow_duplicate=False)
+    await launcher.resume_flow_run(cleanroom_id, run_id, pause_level=None)
+    await launcher.replay_flow_run(cleanroom_id, flow_id, run_id, start_level, pause_level=None, name=None,
+                                   nodes=None, allow_duplicate=False)
+
+    await launcher.launch_query(collaboration_id, query_text, sample=False, allow_duplicate=False)  # InfoSum
+
+    await launcher.reconcile_unresolved(before=None) -> [Reconciled]   # at start-up: crashes mid-POST
+    launcher.creates_left() / launcher.creates_free_at()                # for the budget meter
+
+``now`` is the clock the profile's budget is measured in: wall time by default (the demo's budget
+is scaled to its fast clock) — not ``Session.now()``, which in the demo is the emulated world's
+clock. Share one ledger with the watcher: ``watcher.attach(session, ledger=launcher.ledger)``;
+ledgers of one profile in different processes share their books through the store anyway.
+
+Refusals raise before anything is sent: :class:`InvalidParameters` (per-field messages),
+:class:`ReadOnlyProfile`, :class:`DuplicateLaunch` (``.entries``: the earlier launches; pass
+``allow_duplicate=True`` once the user said "again"), :class:`BudgetExhausted` (``.free_at``).
+After the POST: success → :class:`LaunchOutcome` (``recovered=True`` when the answer was lost and the
+run was found by listing); the platform said no → :class:`LaunchFailed` (nothing created;
+``.error`` is the :class:`ApiError`); the answer was lost and could not be settled now →
+:class:`LaunchUnknown` (the journal keeps it ``lost``; do not launch again until reconciled).
+
+Decisions (reference silent):
+- a creation counts against the budget when it is attempted (the emulator, like a gateway, counts
+  before validating), so even a refused create spends a slot;
+- replays count as creations (they create a run; the emulator counts them); resumes do not;
+- a 429 on create backs creations off for a whole budget-hour ("stop for the rest of that hour");
+- lost = no HTTP status, a 5xx, or a 2xx whose body could not be read — the platform may have
+  created the run; an error raised before the request left (token budget, read-only) is "not sent";
+- matching a lost run: same name and every sent parameter value equal (the platform adds defaults),
+  submitted since the day before the intent, and not already claimed by another journal entry;
+  listing spends status reads of the question (the hourly cap applies, the 5-min spacing does not);
+- InfoSum has no creation budget and no way to list insight queries: a lost query answer stays
+  unknown (re-running an insight query is harmless — it creates nothing lasting).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..api.http import ApiError
+from ..config import Budget, Profile
+from .budget import CREATES, BudgetLedger, utcnow
+from .gateway import Gateway
+from .launch_form import FlowLaunchForm, InvalidParameters, LaunchForm, check_run_name
+
+log = logging.getLogger("tui.core.launch")
+
+Now = Callable[[], datetime]
+
+#: "launch the same thing again?" looks back this far
+DUPLICATE_WINDOW_S = 15 * 60
+#: reconcile_unresolved leaves younger intents alone: another instance may still be awaiting its answer
+RECONCILE_GRACE_S = 120
+#: runs listed per page while reconciling (the SPEC maximum), and pages at most
+RECONCILE_PAGE = 100
+RECONCILE_PAGES = 3
+
+QUESTION_RUN = "question_run"
+FLOW_RUN = "flow_run"
+FLOW_RESUME = "flow_resume"
+FLOW_REPLAY = "flow_replay"
+INSIGHT_QUERY = "insight_query"
+
+_TARGET_PREFIX = {
+    QUESTION_RUN: "cleanroom-question",
+    FLOW_RUN: "cleanroom-flow",
+    FLOW_RESUME: "cleanroom-flow-run-resume",
+    FLOW_REPLAY: "cleanroom-flow-run-replay",
+    INSIGHT_QUERY: "infosum-query",
+}
+_PREFIX_KIND = {v: k for k, v in _TARGET_PREFIX.items()}
+
+
+# --------------------------------------------------------------------------- outcomes and refusals
+
+class LaunchError(Exception):
+    """Base of every refusal or failure of a launch; ``str()`` is the message to show."""
+
+
+class ReadOnlyProfile(LaunchError):
+    pass
+
+
+class DuplicateLaunch(LaunchError):
+    """The same thing was launched with the same parameters moments ago; ``entries``: newest first."""
+
+    def __init__(self, entries: list[Any], window_s: float) -> None:
+        self.entries = entries
+        self.window_s = window_s
+        last = entries[0]
+        super().__init__(f"the same launch was made {len(entries)} time(s) in the last {window_s / 60:.0f} min "
+                         f"(last at {last.created_at:%H:%M:%S}, {last.state}); launch again?")
+
+
+class BudgetExhausted(LaunchError):
+    """No creation left in the budget-hour; ``free_at``: when the next one frees."""
+
+    def __init__(self, free_at: datetime | None, per_hour: int) -> None:
+        self.free_at = free_at
+        when = f" until {free_at:%H:%M:%S} UTC" if free_at is not None else ""
+        super().__init__(f"creation budget used up ({per_hour} per hour): launching is disabled{when}")
+
+
+class LaunchFailed(LaunchError):
+    """The launch did not create anything (the platform refused it, or a lost answer was checked)."""
+
+    def __init__(self, error: ApiError | None, journal_id: int, note: str = "") -> None:
+        self.error = error
+        self.journal_id = journal_id
+        self.note = note
+        text = str(error) if error is not None else "launch failed"
+        super().__init__(f"{text}{' — ' + note if note else ''}")
+
+
+class LaunchUnknown(LaunchError):
+    """The answer was lost and it is not known yet whether the run exists. Do not launch again:
+    the journal keeps the intent and :meth:`Launcher.reconcile_unresolved` settles it later."""
+
+    def __init__(self, error: ApiError | None, journal_id: int, note: str) -> None:
+        self.error = error
+        self.journal_id = journal_id
+        self.note = note
+        super().__init__(note)
+
+
+@dataclass(frozen=True)
+class LaunchOutcome:
+    kind: str  # QUESTION_RUN | FLOW_RUN | FLOW_RESUME | FLOW_REPLAY | INSIGHT_QUERY
+    profile: str
+    platform: str
+    object_id: str  # run id / flow run id / query id
+    name: str
+    journal_id: int
+    launched_at: datetime
+    #: the answer was lost and the object was found by listing
+    recovered: bool = False
+    note: str = ""
+    #: the platform's answer (QuestionRun, FlowRun, QueryStatus); None when recovered or for resume/replay
+    obj: Any = None
+    question_id: str | None = None
+    cleanroom_id: str | None = None
+    flow_id: str | None = None
+    collaboration_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """What :meth:`Launcher.reconcile_unresolved` did with one unresolved journal entry."""
+
+    entry: Any  # JournalEntry
+    result: str  # "found" | "not_created" | "deferred" | "unverifiable"
+    object_id: str | None = None
+    note: str = ""
+
+
+class _Deferred(Exception):
+    """Reconciliation cannot be done now (budget); try again later."""
+
+
+class _Unverifiable(Exception):
+    """Reconciliation is impossible on this platform."""
+
+
+@dataclass
+class _Spec:
+    """One launch, described for the shared guard/journal/POST/reconcile path."""
+
+    kind: str
+    target: str
+    fingerprint_params: dict[str, Any]
+    request: dict[str, Any]
+    name: str
+    send: Callable[[], Awaitable[tuple[str, Any]]]
+    reconcile: Callable[[datetime, int], Awaitable[str | None]]
+    path_suffix: tuple[str, ...]
+    counts_create: bool
+    ids: dict[str, str | None] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- helpers
+
+def target_of(kind: str, *ids: str | None) -> str:
+    return f"{_TARGET_PREFIX[kind]}:{'/'.join(i or '-' for i in ids)}"
+
+
+def parse_target(target: str) -> tuple[str, list[str]]:
+    prefix, _, rest = target.partition(":")
+    kind = _PREFIX_KIND.get(prefix, "")
+    return kind, rest.split("/") if rest else []
+
+
+def _reached_target(exc: ApiError, suffixes: tuple[str, ...]) -> bool:
+    """Did this error come from the create call itself (not from the token request, or a local refusal)?"""
+    path = (exc.path or "").rstrip("/")
+    if exc.code == "READ_ONLY":
+        return False
+    return bool(path) and path.endswith(suffixes)
+
+
+def answer_lost(exc: ApiError) -> bool:
+    """No readable answer: the platform may have acted. 4xx (incl. 429) means it did not."""
+    if exc.status is None:
+        return True
+    if exc.status >= 500:
+        return True
+    return exc.status < 400  # a 2xx whose body could not be decoded (BAD_JSON)
+
+
+def _partitions_key(parts: Any) -> list[list[str]]:
+    out = []
+    for p in parts or []:
+        if isinstance(p, dict):
+            out.append([str(p.get("name", "")), str(p.get("value", ""))])
+    return sorted(out)
+
+
+def _run_matches(run: Any, request: dict[str, Any]) -> bool:
+    """Same name, and every value we sent is what the run carries (the platform adds defaults)."""
+    if str(getattr(run, "name", "")).strip() != str(request.get("name", "")).strip():
+        return False
+    have = dict(getattr(run, "parameters", None) or {})
+    for key, value in (request.get("parameters") or {}).items():
+        if str(have.get(key, "")) != str(value):
+            return False
+    parts = {str(getattr(p, "name", "")): str(getattr(p, "value", ""))
+             for p in getattr(run, "partition_parameters", None) or []}
+    for name, value in _partitions_key(request.get("partitionParameters")):
+        # some platforms echo partitions inside parameters instead
+        if parts.get(name, have.get(name)) != value:
+            return False
+    return True
+
+
+def _flow_values(run: Any) -> set[tuple[str, str]]:
+    out = set()
+    for node in getattr(run, "flow_run_parameters", None) or []:
+        for name, value in (getattr(node, "parameters", None) or {}).items():
+            out.add((str(name), str(getattr(value, "value", value))))
+    return out
+
+
+def _flow_run_matches(run: Any, request: dict[str, Any]) -> bool:
+    """Same name; every node value we sent appears in the run (node ids may be labels or UUIDs)."""
+    if str(getattr(run, "name", "")).strip() != str(request.get("name", "")).strip():
+        return False
+    have = _flow_values(run)
+    if not have:  # a list view may leave the parameters out: the name has to do
+        return True
+    for node in request.get("nodes") or []:
+        for name, value in (node.get("parameters") or {}).items():
+            if (str(name), str(value)) not in have:
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------- the launcher
+
+class Launcher:
+    """Launches for one profile, through its session (or a bare client)."""
+
+    def __init__(self, target: Any, store: Any = None, profile: Profile | None = None,
+                 budget: Budget | None = None, now: Now | None = None, *, ledger: BudgetLedger | None = None,
+                 duplicate_window_s: float = DUPLICATE_WINDOW_S, reconcile_grace_s: float = RECONCILE_GRACE_S) -> None:
+        self.gateway = Gateway(target)
+        self.profile = profile or self.gateway.profile
+        if self.profile is None:
+            raise ValueError("Launcher needs a profile (pass one, or a session/client that has it)")
+        self.store = store
+        self._now = now or utcnow
+        self.budget = budget or self.profile.budget
+        self.ledger = ledger or BudgetLedger(self.profile.name, self.budget, store, self._now)
+        self.duplicate_window_s = duplicate_window_s
+        self.reconcile_grace_s = reconcile_grace_s
+
+    @property
+    def platform(self) -> str:
+        return self.profile.platform
+
+    def now(self) -> datetime:
+        return self._now()
+
+    # ------------------------------------------------------------------ budget meter
+
+    def creates_left(self) -> int | None:
+        """Creations left this budget-hour; None on InfoSum (no published creation budget)."""
+        return self.ledger.remaining_creates() if self.platform == "liveramp" else None
+
+    def creates_free_at(self) -> datetime | None:
+        return self.ledger.creates_free_at() if self.platform == "liveramp" else None
+
+    # ------------------------------------------------------------------ forms
+
+    async def prepare_launch(self, question_id: str, last_run: Any = None, title: str | None = None,
+                             now: datetime | None = None) -> LaunchForm:
+        """The form for a question (its parameter list is not a status read: no budget spent)."""
+        params = await self.gateway.read(lambda c: c.question_parameters(question_id))
+        return LaunchForm.from_question(params, last_run, question_id=question_id, title=title, now=now)
+
+    async def prepare_rerun(self, question_id: str, run: Any, title: str | None = None,
+                            now: datetime | None = None) -> LaunchForm:
+        """"Run again with the same parameters": today's parameter list, the run's values, a new name."""
+        params = await self.gateway.read(lambda c: c.question_parameters(question_id))
+        return LaunchForm.from_run(params, run, question_id=question_id, title=title, now=now)
+
+    async def prepare_flow_launch(self, cleanroom_id: str, flow_id: str, last_run: Any = None, title: str = "",
+                                  now: datetime | None = None) -> FlowLaunchForm:
+        params = await self.gateway.read(lambda c: c.flow_run_parameters(cleanroom_id, flow_id))
+        return FlowLaunchForm.from_flow(params, last_run, cleanroom_id=cleanroom_id, flow_id=flow_id,
+                                        title=title, now=now)
+
+    # ------------------------------------------------------------------ duplicate guard
+
+    def recent_launches(self, target: str, fingerprint_params: dict[str, Any],
+                        window_s: float | None = None) -> list[Any]:
+        """Earlier launches of ``target`` with the same parameters in the window that did or may have
+        created something (answered failures and settled "nothing created" are left out)."""
+        if self.store is None:
+            return []
+        from ..store import params_fingerprint
+
+        since = self._now() - timedelta(seconds=self.duplicate_window_s if window_s is None else window_s)
+        entries = self.store.journal_recent(self.profile.name, target, params_fingerprint(target, fingerprint_params),
+                                            since)
+        return [e for e in entries
+                if e.state != "failed" and not (e.state == "reconciled" and not e.object_id)]
+
+    def check_duplicate(self, question_id: str, request: dict[str, Any], *,
+                        window_s: float | None = None) -> list[Any]:
+        return self.recent_launches(target_of(QUESTION_RUN, question_id), self._run_fingerprint(request), window_s)
+
+    def check_duplicate_flow(self, cleanroom_id: str, flow_id: str, request: dict[str, Any], *,
+                             window_s: float | None = None) -> list[Any]:
+        return self.recent_launches(target_of(FLOW_RUN, cleanroom_id, flow_id), self._flow_fingerprint(request),
+                                    window_s)
+
+    def check_duplicate_query(self, collaboration_id: str | None, query_text: str, *,
+                              window_s: float | None = None) -> list[Any]:
+        return self.recent_launches(target_of(INSIGHT_QUERY, collaboration_id), {"query": query_text.strip()},
+                                    window_s)
+
+    @staticmethod
+    def _run_fingerprint(request: dict[str, Any]) -> dict[str, Any]:
+        # the name is left out on purpose: it carries a time stamp, the parameters are what repeats
+        return {"parameters": dict(request.get("parameters") or {}),
+                "partitionParameters": _partitions_key(request.get("partitionParameters"))}
+
+    @staticmethod
+    def _flow_fingerprint(request: dict[str, Any]) -> dict[str, Any]:
+        nodes = sorted([str(n.get("nodeIdentifier", "")), sorted((n.get("parameters") or {}).items())]
+                       for n in request.get("nodes") or [])
+        return {"nodes": nodes, "pauseLevelID": request.get("pauseLevelID")}
+
+    # ------------------------------------------------------------------ question runs
+
+    async def launch_form(self, form: LaunchForm | FlowLaunchForm, *, allow_duplicate: bool = False) -> LaunchOutcome:
+        request = form.build_request()  # raises InvalidParameters before anything else happens
+        if isinstance(form, FlowLaunchForm):
+            return await self.launch_flow_run(form.cleanroom_id, form.flow_id, request,
+                                              allow_duplicate=allow_duplicate)
+        return await self.launch(form.question_id, request, allow_duplicate=allow_duplicate)
+
+    async def launch(self, question_id: str, request: dict[str, Any], *, fields: list[Any] | None = None,
+                     allow_duplicate: bool = False) -> LaunchOutcome:
+        """Create one run of a cleanroom question from ``request`` (``{name, parameters[, partitionParameters]}``,
+        e.g. ``LaunchForm.build_request()``); ``fields`` re-validates the values first."""
+        self._require_liveramp()
+        name = str(request.get("name", ""))
+        self._validate(name, fields, request)
+        parameters = {str(k): str(v) for k, v in (request.get("parameters") or {}).items()}
+        partitions = request.get("partitionParameters")
+
+        async def send() -> tuple[str, Any]:
+            run = await self.gateway.write(
+                lambda c: c.create_run(question_id, name, parameters, partition_parameters=partitions))
+            return run.id, run
+
+        async def reconcile(since: datetime, jid: int) -> str | None:
+            return await self._find_question_run(question_id, request, since, jid)
+
+        spec = _Spec(QUESTION_RUN, target_of(QUESTION_RUN, question_id), self._run_fingerprint(request), request,
+                     name, send, reconcile, ("/create-run",), True, {"question_id": question_id})
+        return await self._guarded(spec, allow_duplicate)
+
+    def _validate(self, name: str, fields: list[Any] | None, request: dict[str, Any]) -> None:
+        errors: dict[str, str] = {}
+        problem = check_run_name(name)
+        if problem:
+            errors["name"] = problem
+        if fields:
+            from .params import validate_values
+
+            sent = dict(request.get("parameters") or {})
+            sent.update({str(p.get("name")): str(p.get("value", "")) for p in request.get("partitionParameters") or []
+                         if isinstance(p, dict)})
+            _clean, field_errors = validate_values(fields, {f.key: sent.get(f.name, "") for f in fields})
+            errors.update(field_errors)
+        if errors:
+            raise InvalidParameters(errors)
+
+    async def _find_question_run(self, question_id: str, request: dict[str, Any], since: datetime,
+                                 jid: int) -> str | None:
+        claimed = self._claimed(target_of(QUESTION_RUN, question_id), self._run_fingerprint(request), since, jid)
+        start_date = (since - timedelta(days=1)).date()
+        for page in range(RECONCILE_PAGES):
+            runs = await self._budgeted_read(
+                question_id, lambda c, off=page * RECONCILE_PAGE: c.list_runs(
+                    question_id, start_date=start_date, limit=RECONCILE_PAGE, offset=off))
+            matches = [r for r in runs if r.id and r.id not in claimed and _run_matches(r, request)]
+            if matches:
+                # the earliest unclaimed match: later ones belong to later launches of the same thing
+                matches.sort(key=lambda r: (r.submitted_at is None, r.submitted_at or since))
+                return matches[0].id
+            if len(runs) < RECONCILE_PAGE:
+                return None
+        return None
+
+    # ------------------------------------------------------------------ flow runs
+
+    async def launch_flow_run(self, cleanroom_id: str, flow_id: str, request: dict[str, Any], *,
+                              allow_duplicate: bool = False) -> LaunchOutcome:
+        """Start a flow run from ``request`` (``FlowLaunchForm.build_request()``: name, nodes, pauseLevelID)."""
+        self._require_liveramp()
+        name = str(request.get("name", ""))
+        self._validate(name, None, request)
+        nodes = list(request.get("nodes") or [])
+
+        async def send() -> tuple[str, Any]:
+            run = await self.gateway.write(lambda c: c.create_flow_run(
+                cleanroom_id, flow_id, name, nodes, pause_level=request.get("pauseLevelID")))
+            return run.id, run
+
+        async def reconcile(since: datetime, jid: int) -> str | None:
+            claimed = self._claimed(target_of(FLOW_RUN, cleanroom_id, flow_id), self._flow_fingerprint(request),
+                                    since, jid)
+            return await self._find_flow_run(cleanroom_id, flow_id, request, claimed)
+
+        spec = _Spec(FLOW_RUN, target_of(FLOW_RUN, cleanroom_id, flow_id), self._flow_fingerprint(request), request,
+                     name, send, reconcile, ("/cleanroom-flow-runs",), True,
+                     {"cleanroom_id": cleanroom_id, "flow_id": flow_id})
+        return await self._guarded(spec, allow_duplicate)
+
+    async def resume_flow_run(self, cleanroom_id: str, run_id: str, pause_level: int | str | None = None,
+                              *, flow_id: str | None = None) -> LaunchOutcome:
+        """Resume a PAUSED flow run (not a creation: no creation budget), journaled like a launch."""
+        self._require_liveramp()
+        from ..api.liveramp.client import level_id
+
+        request: dict[str, Any] = {}
+        if (level := level_id(pause_level)) is not None:
+            request["pauseLevelID"] = level
+
+        async def send() -> tuple[str, Any]:
+            answer = await self.gateway.write(lambda c: c.resume_flow_run(cleanroom_id, run_id, pause_level))
+            if getattr(answer, "success", None) is False:
+                raise ApiError(message=getattr(answer, "message", None) or "the platform refused to resume",
+                               status=400, code="NOT_RESUMED", platform=self.platform, method="POST",
+                               path=f"/cleanroom-flow-runs/{run_id}/resume-flow-run")
+            return run_id, answer
+
+        async def reconcile(since: datetime, jid: int) -> str | None:
+            run = await self._budgeted_read(run_id, lambda c: c.get_flow_run(cleanroom_id, run_id))
+            # still PAUSED at the same place: the resume did not happen
+            return None if str(run.status).upper() == "PAUSED" else run_id
+
+        spec = _Spec(FLOW_RESUME, target_of(FLOW_RESUME, cleanroom_id, run_id), dict(request), request, run_id,
+                     send, reconcile, ("/resume-flow-run",), False,
+                     {"cleanroom_id": cleanroom_id, "flow_id": flow_id})
+        # resuming twice is refused by the platform anyway; the guard would only get in the way
+        return await self._guarded(spec, allow_duplicate=True)
+
+    async def replay_flow_run(self, cleanroom_id: str, flow_id: str, run_id: str, start_level: int | str,
+                              pause_level: int | str | None = None, name: str | None = None,
+                              nodes: list[dict[str, Any]] | None = None, *,
+                              allow_duplicate: bool = False) -> LaunchOutcome:
+        """Replay a finished/paused flow run from ``start_level`` (a new run: counts as a creation)."""
+        self._require_liveramp()
+        from ..api.liveramp.client import level_id
+
+        start = level_id(start_level)
+        if start is None:
+            raise InvalidParameters({"startLevelID": "Start level: is required (e.g. Level-2)"})
+        name = name or f"Replay from {start} · {self._now().astimezone():%Y-%m-%d %H:%M}"
+        self._validate(name, None, {"name": name})
+        request: dict[str, Any] = {"startLevelID": start}
+        if (level := level_id(pause_level)) is not None:
+            request["pauseLevelID"] = level
+        request["name"] = name
+        if nodes is not None:
+            request["nodes"] = nodes
+
+        async def send() -> tuple[str, Any]:
+            new_id = await self.gateway.write(lambda c: c.replay_flow_run(
+                cleanroom_id, run_id, start_level, pause_level=pause_level, name=name, nodes=nodes))
+            return new_id, None
+
+        async def reconcile(since: datetime, jid: int) -> str | None:
+            claimed = self._claimed(target_of(FLOW_REPLAY, cleanroom_id, flow_id, run_id),
+                                    self._replay_fingerprint(request), since, jid)
+            return await self._find_flow_run(cleanroom_id, flow_id, request, claimed)
+
+        spec = _Spec(FLOW_REPLAY, target_of(FLOW_REPLAY, cleanroom_id, flow_id, run_id),
+                     self._replay_fingerprint(request), request, name, send, reconcile, ("/replay-flow-run",), True,
+                     {"cleanroom_id": cleanroom_id, "flow_id": flow_id})
+        return await self._guarded(spec, allow_duplicate)
+
+    @staticmethod
+    def _replay_fingerprint(request: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in request.items() if k != "name"}
+
+    async def _find_flow_run(self, cleanroom_id: str, flow_id: str, request: dict[str, Any],
+                             claimed: set[str]) -> str | None:
+        name = str(request.get("name", ""))
+        listing = await self._budgeted_read(flow_id, lambda c: c.list_flow_runs(
+            cleanroom_id, flow_id, search=name or None, limit=RECONCILE_PAGE))
+        runs = [r for r in listing.clean_room_flow_runs
+                if r.id and r.id not in claimed and _flow_run_matches(r, request)]
+        runs.sort(key=lambda r: (r.submitted_at is None, r.submitted_at or self._now()))
+        return runs[0].id if runs else None
+
+    # ------------------------------------------------------------------ InfoSum insight queries
+
+    async def launch_query(self, collaboration_id: str | None, query_text: str, *, sample: bool = False,
+                           allow_duplicate: bool = False) -> LaunchOutcome:
+        """Queue an InfoSum insight query (no creation budget is published); returns its query id."""
+        if self.platform != "infosum":
+            raise LaunchError(f"profile {self.profile.name!r} is not an InfoSum profile")
+        text = query_text.strip()
+        if not text:
+            raise InvalidParameters({"query": "Query: is required (IQL text, e.g. SELECT COUNT() FROM …)"})
+        request: dict[str, Any] = {"query": text}
+        if collaboration_id:
+            request["collaboration_id"] = collaboration_id
+        if sample:
+            request["sample"] = True
+
+        async def send() -> tuple[str, Any]:
+            status = await self.gateway.write(lambda c: c.create_query(text, collaboration_id, sample=sample))
+            return status.query_id, status
+
+        async def reconcile(since: datetime, jid: int) -> str | None:
+            raise _Unverifiable("InfoSum cannot list insight queries, so whether this one was queued cannot be "
+                                "checked; an insight query changes nothing, so running it again is safe")
+
+        spec = _Spec(INSIGHT_QUERY, target_of(INSIGHT_QUERY, collaboration_id), {"query": text}, request,
+                     text[:80], send, reconcile, ("/queries", "/insights"), False,
+                     {"collaboration_id": collaboration_id})
+        return await self._guarded(spec, allow_duplicate)
+
+    # ------------------------------------------------------------------ the guarded path
+
+    def _require_liveramp(self) -> None:
+        if self.platform != "liveramp":
+            raise LaunchError(f"profile {self.profile.name!r} is not a LiveRamp profile")
+
+    async def _guarded(self, spec: _Spec, allow_duplicate: bool) -> LaunchOutcome:
+        if self.gateway.readonly:
+            raise ReadOnlyProfile(f"profile {self.profile.name!r} is read-only: launching is disabled")
+        if not allow_duplicate:
+            earlier = self.recent_launches(spec.target, spec.fingerprint_params)
+            if earlier:
+                raise DuplicateLaunch(earlier, self.duplicate_window_s)
+        now = self._now()
+        if spec.counts_create and self.ledger.remaining_creates(now) <= 0:
+            raise BudgetExhausted(self.ledger.creates_free_at(now), self.ledger.creates_per_hour)
+        jid = 0
+        if self.store is not None:
+            jid = self.store.journal_intent(self.profile.name, self.platform, spec.target, spec.fingerprint_params,
+                                            spec.request)
+            if not jid:
+                log.warning("launch journal unavailable: a lost answer could not be reconciled later")
+        if spec.counts_create:
+            self.ledger.record_create(now)
+        try:
+            object_id, obj = await spec.send()
+        except ApiError as exc:
+            return await self._after_error(spec, jid, exc, now)
+        except BaseException as exc:
+            # cancelled (or a bug) while the POST may have been in flight: the object may exist
+            self._journal_failed(jid, f"interrupted: {type(exc).__name__}", answered=False)
+            raise
+        if self.store is not None:
+            self.store.journal_succeeded(jid, object_id)
+        return self._outcome(spec, object_id, jid, now, obj=obj)
+
+    async def _after_error(self, spec: _Spec, jid: int, exc: ApiError, intent_at: datetime) -> LaunchOutcome:
+        if not _reached_target(exc, spec.path_suffix) or not answer_lost(exc):
+            self._journal_failed(jid, str(exc), answered=True)
+            if exc.status == 429 and spec.counts_create:
+                until = self.ledger.backoff_after_429(CREATES, self._now(), exc.retry_after)
+                raise LaunchFailed(exc, jid, f"creation limit reached; launching is paused until {until:%H:%M:%S} UTC")
+            raise LaunchFailed(exc, jid)
+        # the answer was lost: the platform may have created it. List, never post again.
+        self._journal_failed(jid, str(exc), answered=False)
+        log.warning("launch answer lost (%s); reconciling by listing", exc)
+        try:
+            found = await spec.reconcile(intent_at, jid)
+        except _Unverifiable as why:
+            raise LaunchUnknown(exc, jid, f"the answer was lost ({exc.message}); {why}") from None
+        except (_Deferred, ApiError) as why:
+            raise LaunchUnknown(exc, jid, f"the answer was lost ({exc.message}) and checking failed ({why}); "
+                                          "it stays in the launch journal and will be checked again — "
+                                          "do not launch again yet") from None
+        if found is None:
+            note = "the answer was lost, and listing shows nothing was created: it is safe to launch again"
+            self._journal_reconciled(jid, None, note)
+            raise LaunchFailed(exc, jid, note)
+        note = "the answer was lost; the run was found by listing (not posted again)"
+        self._journal_reconciled(jid, found, note)
+        return self._outcome(spec, found, jid, intent_at, recovered=True, note=note)
+
+    def _outcome(self, spec: _Spec, object_id: str, jid: int, at: datetime, *, obj: Any = None,
+                 recovered: bool = False, note: str = "") -> LaunchOutcome:
+        return LaunchOutcome(kind=spec.kind, profile=self.profile.name, platform=self.platform, object_id=object_id,
+                             name=spec.name, journal_id=jid, launched_at=at, recovered=recovered, note=note, obj=obj,
+                             **spec.ids)
+
+    def _journal_failed(self, jid: int, error: str, *, answered: bool) -> None:
+        if self.store is not None:
+            self.store.journal_failed(jid, error, answered=answered)
+
+    def _journal_reconciled(self, jid: int, object_id: str | None, note: str) -> None:
+        if self.store is not None:
+            self.store.journal_reconciled(jid, object_id, note)
+
+    def _claimed(self, target: str, fingerprint_params: dict[str, Any], since: datetime, jid: int) -> set[str]:
+        """Object ids other journal entries of the same launch already own (so one run is not matched twice)."""
+        if self.store is None:
+            return set()
+        from ..store import params_fingerprint
+
+        entries = self.store.journal_recent(self.profile.name, target, params_fingerprint(target, fingerprint_params),
+                                            since - timedelta(days=1))
+        return {e.object_id for e in entries if e.object_id and e.id != jid}
+
+    async def _budgeted_read(self, obj: str, fn: Callable[[Any], Awaitable[Any]]) -> Any:
+        """A status read spent on reconciling: hourly cap and backoff apply, the 5-min spacing does not."""
+        now = self._now()
+        if not self.ledger.can_read(obj, now, urgent=True):
+            free = self.ledger.next_read_at(obj, now, urgent=True)
+            raise _Deferred(f"the status-read budget of {obj} is used up until {free:%H:%M:%S} UTC")
+        self.ledger.record_read(obj, now)
+        try:
+            return await self.gateway.read(fn)
+        except ApiError as exc:
+            if exc.status == 429:
+                self.ledger.backoff_after_429(obj, self._now(), exc.retry_after)
+            raise
+
+    # ------------------------------------------------------------------ crash recovery
+
+    async def reconcile_unresolved(self, *, before: datetime | None = None) -> list[Reconciled]:
+        """Settle intents left pending/lost (a crash mid-POST, an answer lost earlier) by listing.
+
+        Intents younger than the grace period are left alone (another instance may be awaiting the
+        answer) unless ``before`` says otherwise. Entries that cannot be checked now stay unresolved.
+        """
+        if self.store is None:
+            return []
+        cutoff = before or (self._now() - timedelta(seconds=self.reconcile_grace_s))
+        results: list[Reconciled] = []
+        for entry in self.store.journal_unresolved(self.profile.name, before=cutoff):
+            results.append(await self._reconcile_entry(entry))
+        return results
+
+    async def _reconcile_entry(self, entry: Any) -> Reconciled:
+        kind, ids = parse_target(entry.target)
+        request = dict(entry.request or {})
+        since = entry.created_at
+        try:
+            if kind == QUESTION_RUN and len(ids) == 1:
+                found = await self._find_question_run(ids[0], request, since, entry.id)
+            elif (kind, len(ids)) in ((FLOW_RUN, 2), (FLOW_REPLAY, 3)):
+                claimed = self._claimed(entry.target, dict(entry.params or {}), since, entry.id)
+                found = await self._find_flow_run(ids[0], ids[1], request, claimed)
+            elif kind == FLOW_RESUME and len(ids) == 2:
+                run = await self._budgeted_read(ids[1], lambda c: c.get_flow_run(ids[0], ids[1]))
+                found = None if str(run.status).upper() == "PAUSED" else ids[1]
+            elif kind == INSIGHT_QUERY:
+                raise _Unverifiable("InfoSum cannot list insight queries: outcome unknown; "
+                                    "running the query again is safe")
+            else:
+                raise _Unverifiable(f"unknown launch target {entry.target!r}")
+        except _Unverifiable as why:
+            self._journal_reconciled(entry.id, None, str(why))
+            return Reconciled(entry, "unverifiable", None, str(why))
+        except (_Deferred, ApiError) as why:
+            return Reconciled(entry, "deferred", None, str(why))
+        if found is None:
+            note = "reconciled by listing: nothing was created"
+            self._journal_reconciled(entry.id, None, note)
+            return Reconciled(entry, "not_created", None, note)
+        note = "reconciled by listing: found (not posted again)"
+        self._journal_reconciled(entry.id, found, note)
+        return Reconciled(entry, "found", found, note)
+
+
+__all__ = [
+    "DUPLICATE_WINDOW_S", "FLOW_REPLAY", "FLOW_RESUME", "FLOW_RUN", "INSIGHT_QUERY", "QUESTION_RUN",
+    "BudgetExhausted", "DuplicateLaunch", "FlowLaunchForm", "InvalidParameters", "LaunchError", "LaunchFailed",
+    "LaunchForm", "LaunchOutcome", "LaunchUnknown", "Launcher", "ReadOnlyProfile", "Reconciled", "answer_lost",
+    "parse_target", "target_of",
+]

@@ -1,0 +1,742 @@
+"""The run watcher: budgeted polling of watched runs across profiles (DESIGN.md principle 2).
+
+What it watches: LiveRamp question runs, LiveRamp flow runs and InfoSum insight queries, of any
+number of profiles. How it polls:
+
+- **one list call instead of N single-run calls**: when two or more watched runs share a question,
+  one ``list_runs(question)`` refreshes them all (charged once, to the question); flow runs of one
+  flow share one ``list_flow_runs``. A run the list does not show is polled on its own from then on;
+- **adaptive intervals**: right after launch an object is polled at the budget's floor
+  (``max(min_status_interval_s, hour_s / status_reads_per_object_per_hour)``), and the interval
+  doubles as the run ages (after 4 intervals at one pace) up to one budget-hour; a PAUSED flow run
+  is polled hourly. InfoSum publishes no limits: queries are polled from 2 s doubling to 30 s;
+- **never over budget**: every read goes through the profile's :class:`~tui.core.budget.BudgetLedger`
+  (≤ ``status_reads_per_object_per_hour`` per rolling hour and ≥ ``min_status_interval_s`` apart per
+  charged object), shared with the launcher's reconciliation reads and persisted in the store;
+- **429**: the charged object (or, on InfoSum, the profile) backs off for a budget-hour (LiveRamp
+  sends no Retry-After), or for ``Retry-After`` when one is sent;
+- **events**: :class:`RunChanged` (``old``, ``new`` snapshots) whenever the status changes,
+  :class:`RunFinished` (``run``, ``lifecycle``, ``reason`` from ``failureReason``/``runMessage`` or
+  the InfoSum error; ``result`` for a finished InfoSum query), then the run drops out of the watch
+  list; :class:`PollFailed` and :class:`RunGone` (404) for trouble. Delivered to callbacks
+  (:meth:`Watcher.subscribe`) and to async iterators (:meth:`Watcher.events`).
+
+The schedule is driven by an injected clock: :meth:`Watcher.tick` polls what is due at ``now`` and
+:meth:`Watcher.next_wake` says when something is due next, so tests and benchmarks step through a
+simulated hour without sleeping. :meth:`Watcher.run_forever` is the thin real-time loop: it sleeps
+until ``next_wake()`` and schedules the next poll only after the previous one finished (Dolphie-style).
+
+API::
+
+    watcher = Watcher(store=None, now=None, on_event=None, sleep=None)
+    watcher.attach(session_or_client, profile=None, budget=None, ledger=None) -> BudgetLedger
+    watcher.restore() -> int                                  # re-watch what the store remembers
+    watcher.watch_question_run(profile, question_id, run_id, name="", cleanroom_id=None, run=None, launched=True)
+    watcher.watch_flow_run(profile, cleanroom_id, flow_id, run_id, name="", run=None, launched=True)
+    watcher.watch_query(profile, query_id, collaboration_id=None, name="", launched=True)
+    watcher.watch_launch(outcome: LaunchOutcome)              # what the launcher returned
+    watcher.unwatch(profile, kind, object_id); watcher.poke(profile, kind, object_id)
+    watcher.items() -> [WatchedRun]; watcher.snapshots() -> [RunSnapshot]
+    watcher.plan(now=None) -> [PlannedPoll]; watcher.next_wake() -> datetime | None
+    await watcher.tick(now=None) -> [WatchEvent]; await watcher.run_forever(); watcher.stop()
+    watcher.subscribe(callback) -> unsubscribe; async for event in watcher.events(): ...
+    watcher.reads_left_this_hour(profile, object_id, kind=QUESTION_RUN) -> int | None
+    watcher.budget_meter(profile) -> BudgetMeter; watcher.summary(profile) -> str
+    watcher.calls -> Counter of polls by operation (list_runs, get_run, list_flow_runs, get_flow_run, query_status)
+
+Clock: ``now`` must be the clock the profiles' budgets are measured in — wall time (the demo's
+budget is scaled to its fast clock), or a test's manual clock. It is not the platform's clock:
+run ages are measured from when the watch started, not from ``submittedAt``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..api.http import ApiError
+from ..config import Budget
+from .budget import ALL, BudgetLedger, utcnow
+from .gateway import Gateway
+from .status import Lifecycle, infosum_query_lifecycle, normalize
+
+log = logging.getLogger("tui.core.watch")
+
+Now = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+QUESTION_RUN = "question_run"
+FLOW_RUN = "flow_run"
+INSIGHT_QUERY = "insight_query"
+KINDS = (QUESTION_RUN, FLOW_RUN, INSIGHT_QUERY)
+
+#: the interval doubles once the run is this many intervals old
+AGE_FACTOR = 4
+#: InfoSum documents no polling budget (reference §10.2 GUESS: ~1 s backing off to ~10 s)
+INFOSUM_FIRST_S = 2.0
+INFOSUM_MAX_S = 30.0
+INFOSUM_429_S = 60.0
+#: runs per list call (SPEC maximum for question runs; flow-run lists document no maximum)
+LIST_LIMIT = 100
+#: how long run_forever sleeps when nothing is watched (it is woken early when something is added)
+IDLE_S = 60.0
+
+Key = tuple[str, str, str]  # (profile, kind, object_id)
+
+
+# --------------------------------------------------------------------------- snapshots and events
+
+@dataclass(frozen=True)
+class RunSnapshot:
+    """One observation of a watched object, platform-neutral; ``status`` is the raw platform status."""
+
+    profile: str
+    platform: str
+    kind: str
+    object_id: str
+    name: str
+    status: str
+    lifecycle: Lifecycle
+    parent_id: str | None = None  # question id / flow id / collaboration id
+    cleanroom_id: str | None = None
+    failure_reason: str | None = None
+    run_message: str | None = None
+    submitted_at: datetime | None = None
+    completed_at: datetime | None = None
+    polled_at: datetime | None = None
+    raw: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def key(self) -> Key:
+        return (self.profile, self.kind, self.object_id)
+
+    @property
+    def reason(self) -> str | None:
+        """Why it failed (``failureReason``, else ``runMessage``); None for successes."""
+        if self.lifecycle in (Lifecycle.SUCCEEDED,):
+            return None
+        return self.failure_reason or self.run_message or None
+
+
+@dataclass(frozen=True)
+class RunChanged:
+    old: RunSnapshot | None
+    new: RunSnapshot
+
+
+@dataclass(frozen=True)
+class RunFinished:
+    run: RunSnapshot
+    lifecycle: Lifecycle
+    reason: str | None
+    #: an InfoSum query's result (``QueryResult``) when it was fetched to learn the outcome
+    result: Any = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class PollFailed:
+    key: Key
+    error: ApiError
+    retry_at: datetime
+
+
+@dataclass(frozen=True)
+class RunGone:
+    """The platform answered 404 for a watched object: it was deleted (or never existed)."""
+
+    key: Key
+    last: RunSnapshot | None
+    error: ApiError
+
+
+WatchEvent = RunChanged | RunFinished | PollFailed | RunGone
+Listener = Callable[[WatchEvent], None]
+
+
+# --------------------------------------------------------------------------- watched items and plans
+
+@dataclass
+class WatchedRun:
+    profile: str
+    platform: str
+    kind: str
+    object_id: str
+    parent_id: str | None  # question id (question runs), flow id (flow runs), collaboration (queries)
+    cleanroom_id: str | None
+    name: str
+    #: when watching started (watcher clock): the age the interval grows with
+    since: datetime
+    next_due: datetime
+    snapshot: RunSnapshot | None = None
+    #: the parent's list did not show it: poll it on its own
+    single_only: bool = False
+    failures: int = 0
+
+    @property
+    def key(self) -> Key:
+        return (self.profile, self.kind, self.object_id)
+
+
+@dataclass(frozen=True)
+class PlannedPoll:
+    profile: str
+    op: str  # list_runs | get_run | list_flow_runs | get_flow_run | query_status
+    charge: str | None  # the object the platform charges the read to (None: no budget)
+    items: tuple[WatchedRun, ...]
+    due: datetime
+
+
+@dataclass(frozen=True)
+class BudgetMeter:
+    profile: str
+    platform: str
+    limited: bool
+    reads_per_hour: int | None
+    reads_left: dict[str, int]  # per charged object of the watched runs
+    reads_left_min: int | None
+    creates_left: int | None
+    creates_per_hour: int | None
+    creates_free_at: datetime | None
+    next_poll_at: datetime | None
+    watched: int
+
+    @property
+    def text(self) -> str:
+        parts = []
+        if self.limited and self.reads_per_hour is not None:
+            left = self.reads_left_min if self.reads_left_min is not None else self.reads_per_hour
+            parts.append(f"status reads left this hour: {left}/{self.reads_per_hour}")
+        else:
+            parts.append("status reads: no published limit")
+        if self.creates_left is not None:
+            text = f"creations left: {self.creates_left}/{self.creates_per_hour}"
+            if self.creates_free_at is not None:
+                text += f" (next frees {self.creates_free_at:%H:%M:%S} UTC)"
+            parts.append(text)
+        if self.next_poll_at is not None:
+            parts.append(f"next poll {self.next_poll_at:%H:%M:%S} UTC")
+        parts.append(f"{self.watched} watched")
+        return " · ".join(parts)
+
+
+@dataclass
+class _Profile:
+    name: str
+    platform: str
+    gateway: Gateway
+    ledger: BudgetLedger
+    budget: Budget
+
+
+def backoff_interval(age_s: float, floor_s: float, cap_s: float, factor: float = AGE_FACTOR) -> float:
+    """``floor`` while young, doubling each time the age passes ``factor`` intervals, at most ``cap``."""
+    interval = floor_s
+    while interval < cap_s and age_s >= interval * factor:
+        interval = min(cap_s, interval * 2)
+    return max(floor_s, interval)
+
+
+def _lr_floor(budget: Budget) -> float:
+    per_hour = max(1, int(budget.status_reads_per_object_per_hour))
+    return max(float(budget.min_status_interval_s), float(budget.hour_s) / per_hour)
+
+
+# --------------------------------------------------------------------------- the watcher
+
+class Watcher:
+    def __init__(self, store: Any = None, *, now: Now | None = None, on_event: Listener | None = None,
+                 sleep: Sleep | None = None) -> None:
+        self.store = store
+        self._now = now or utcnow
+        self._sleep = sleep
+        self._profiles: dict[str, _Profile] = {}
+        self._items: dict[Key, WatchedRun] = {}
+        self._listeners: list[Listener] = [on_event] if on_event else []
+        self._queues: list[asyncio.Queue] = []
+        self._wake: asyncio.Event | None = None
+        self._running = False
+        #: polls made, by operation (what the benchmark compares with naive polling)
+        self.calls: Counter[str] = Counter()
+
+    def now(self) -> datetime:
+        return self._now()
+
+    # ------------------------------------------------------------------ profiles
+
+    def attach(self, target: Any, *, profile: Any = None, budget: Budget | None = None,
+               ledger: BudgetLedger | None = None) -> BudgetLedger:
+        """Watch runs of this session's (or client's) profile; returns the profile's budget ledger
+        (pass the launcher's ledger to share one set of books within the process)."""
+        gateway = Gateway(target)
+        profile = profile or gateway.profile
+        if profile is None:
+            raise ValueError("attach needs a profile (pass one, or a session/client that has it)")
+        if budget is None:
+            budget = ledger.budget if ledger is not None else profile.budget
+        ledger = ledger or BudgetLedger(profile.name, budget, self.store, self._now)
+        self._profiles[profile.name] = _Profile(profile.name, profile.platform, gateway, ledger, budget)
+        return ledger
+
+    def ledger(self, profile: str) -> BudgetLedger:
+        return self._profiles[profile].ledger
+
+    @property
+    def profiles(self) -> list[str]:
+        return list(self._profiles)
+
+    def restore(self) -> int:
+        """Watch again what the store's watch list holds for the attached profiles; returns how many."""
+        if self.store is None:
+            return 0
+        count = 0
+        for name in self._profiles:
+            for w in self.store.watch_list(name):
+                if w.kind not in KINDS or (name, w.kind, w.object_id) in self._items:
+                    continue
+                meta = dict(w.meta or {})
+                since = _parse_time(meta.get("since")) or w.added_at or self._now()
+                self._add(name, w.kind, w.object_id, parent_id=meta.get("parent_id"),
+                          cleanroom_id=meta.get("cleanroom_id"), name=str(meta.get("name") or ""),
+                          since=since, first_due=self._now(), persist=False)
+                count += 1
+        return count
+
+    # ------------------------------------------------------------------ what is watched
+
+    def watch_question_run(self, profile: str, question_id: str | None, run_id: str, *, name: str = "",
+                           cleanroom_id: str | None = None, run: Any = None, launched: bool = True) -> WatchedRun:
+        """Watch a question run. ``launched``: it was just created (its status is known, the first poll
+        waits one interval); otherwise it is polled as soon as the budget allows."""
+        item = self._add(profile, QUESTION_RUN, run_id, parent_id=question_id, cleanroom_id=cleanroom_id,
+                         name=name or str(getattr(run, "name", "") or ""), launched=launched)
+        if run is not None and item.snapshot is None:
+            item.snapshot = self._snapshot(item, run, self._now())
+        return item
+
+    def watch_flow_run(self, profile: str, cleanroom_id: str, flow_id: str | None, run_id: str, *, name: str = "",
+                       run: Any = None, launched: bool = True) -> WatchedRun:
+        item = self._add(profile, FLOW_RUN, run_id, parent_id=flow_id, cleanroom_id=cleanroom_id,
+                         name=name or str(getattr(run, "name", "") or ""), launched=launched)
+        if run is not None and item.snapshot is None:
+            item.snapshot = self._snapshot(item, run, self._now())
+        return item
+
+    def watch_query(self, profile: str, query_id: str, *, collaboration_id: str | None = None, name: str = "",
+                    launched: bool = True) -> WatchedRun:
+        return self._add(profile, INSIGHT_QUERY, query_id, parent_id=collaboration_id, cleanroom_id=None,
+                         name=name, launched=launched)
+
+    def watch_launch(self, outcome: Any) -> WatchedRun | None:
+        """Watch what :class:`~tui.core.launch.Launcher` just launched (a resume restarts fast polling)."""
+        kind = outcome.kind
+        if kind == "question_run":
+            return self.watch_question_run(outcome.profile, outcome.question_id, outcome.object_id, name=outcome.name,
+                                           run=outcome.obj, launched=not outcome.recovered)
+        if kind in ("flow_run", "flow_replay"):
+            return self.watch_flow_run(outcome.profile, outcome.cleanroom_id or "", outcome.flow_id,
+                                       outcome.object_id, name=outcome.name, run=outcome.obj,
+                                       launched=not outcome.recovered)
+        if kind == "flow_resume":
+            key = (outcome.profile, FLOW_RUN, outcome.object_id)
+            if key in self._items:
+                self.poke(*key)
+                return self._items[key]
+            return self.watch_flow_run(outcome.profile, outcome.cleanroom_id or "", outcome.flow_id,
+                                       outcome.object_id, launched=False)
+        if kind == "insight_query":
+            return self.watch_query(outcome.profile, outcome.object_id, collaboration_id=outcome.collaboration_id,
+                                    name=outcome.name, launched=not outcome.recovered)
+        return None
+
+    def unwatch(self, profile: str, kind: str, object_id: str) -> None:
+        item = self._items.pop((profile, kind, object_id), None)
+        if self.store is not None:
+            self.store.watch_remove(profile, kind, object_id)
+        if item is not None:
+            self._nudge()
+
+    def poke(self, profile: str, kind: str, object_id: str) -> None:
+        """Something happened to it (e.g. resumed): poll fast again, from the next allowed read."""
+        item = self._items.get((profile, kind, object_id))
+        if item is None:
+            return
+        now = self._now()
+        item.since = now
+        item.next_due = now
+        self._nudge()
+
+    def items(self) -> list[WatchedRun]:
+        return list(self._items.values())
+
+    def snapshots(self) -> list[RunSnapshot]:
+        return [i.snapshot for i in self._items.values() if i.snapshot is not None]
+
+    def _add(self, profile: str, kind: str, object_id: str, *, parent_id: str | None, cleanroom_id: str | None,
+             name: str, launched: bool = True, since: datetime | None = None, first_due: datetime | None = None,
+             persist: bool = True) -> WatchedRun:
+        prof = self._profiles.get(profile)
+        if prof is None:
+            raise KeyError(f"profile {profile!r} is not attached to the watcher")
+        key = (profile, kind, object_id)
+        if key in self._items:
+            return self._items[key]
+        now = self._now()
+        since = since or now
+        item = WatchedRun(profile, prof.platform, kind, object_id, parent_id, cleanroom_id, name, since, now)
+        if first_due is not None:
+            item.next_due = first_due
+        elif launched:
+            item.next_due = now + timedelta(seconds=self._interval(item, prof, now))
+        self._items[key] = item
+        if persist:
+            self._persist(item)
+        self._nudge()
+        return item
+
+    def _persist(self, item: WatchedRun) -> None:
+        if self.store is None:
+            return
+        meta: dict[str, Any] = {"parent_id": item.parent_id, "cleanroom_id": item.cleanroom_id, "name": item.name,
+                                "since": item.since.isoformat()}
+        if item.snapshot is not None:
+            meta["status"] = item.snapshot.status
+        self.store.watch_add(item.profile, item.platform, item.kind, item.object_id, meta)
+
+    # ------------------------------------------------------------------ scheduling
+
+    def _interval(self, item: WatchedRun, prof: _Profile, now: datetime) -> float:
+        age = max(0.0, (now - item.since).total_seconds())
+        if prof.platform == "infosum":
+            return backoff_interval(age, INFOSUM_FIRST_S, INFOSUM_MAX_S)
+        floor = _lr_floor(prof.budget)
+        cap = max(floor, float(prof.budget.hour_s))
+        if item.snapshot is not None and item.snapshot.lifecycle is Lifecycle.PAUSED:
+            return cap  # a paused flow run waits for someone to resume it
+        return backoff_interval(age, floor, cap)
+
+    def _polls(self, now: datetime) -> list[PlannedPoll]:
+        """Every poll the watched items need, with the time each may happen (policy, then budget)."""
+        polls: list[PlannedPoll] = []
+        groups: dict[tuple[str, str, str, str], list[WatchedRun]] = {}
+        singles: list[WatchedRun] = []
+        for item in self._items.values():
+            if item.platform == "liveramp" and item.parent_id and item.kind in (QUESTION_RUN, FLOW_RUN) and (
+                    item.kind == QUESTION_RUN or item.cleanroom_id):
+                groups.setdefault((item.profile, item.kind, item.cleanroom_id or "", item.parent_id), []).append(item)
+            else:
+                singles.append(item)
+        for (profile, kind, _room, parent), members in groups.items():
+            listable = [m for m in members if not m.single_only]
+            if len(listable) >= 2:
+                ledger = self._profiles[profile].ledger
+                due = max(min(m.next_due for m in listable), ledger.next_read_at(parent, now))
+                op = "list_runs" if kind == QUESTION_RUN else "list_flow_runs"
+                polls.append(PlannedPoll(profile, op, parent, tuple(listable), due))
+                singles += [m for m in members if m.single_only]
+            else:
+                singles += members
+        for item in singles:
+            ledger = self._profiles[item.profile].ledger
+            if item.kind == INSIGHT_QUERY or item.platform != "liveramp":
+                blocked = ledger.backed_off_until(ALL, now)
+                due = max(item.next_due, blocked) if blocked else item.next_due
+                polls.append(PlannedPoll(item.profile, "query_status", None, (item,), due))
+                continue
+            op = "get_run" if item.kind == QUESTION_RUN else "get_flow_run"
+            due = max(item.next_due, ledger.next_read_at(item.object_id, now))
+            polls.append(PlannedPoll(item.profile, op, item.object_id, (item,), due))
+        return polls
+
+    def plan(self, now: datetime | None = None) -> list[PlannedPoll]:
+        """The polls due at ``now`` (what :meth:`tick` would do), without doing them."""
+        now = now or self._now()
+        return [p for p in self._polls(now) if p.due <= now]
+
+    def next_wake(self) -> datetime | None:
+        """When the next poll is due (None when nothing is watched)."""
+        polls = self._polls(self._now())
+        return min((p.due for p in polls), default=None)
+
+    async def tick(self, now: datetime | None = None) -> list[WatchEvent]:
+        """Make every poll that is due at ``now``; returns (and delivers) the events."""
+        now = now or self._now()
+        events: list[WatchEvent] = []
+        done: set[tuple[str, str, str]] = set()
+        # re-plan after each round: a run a list did not show is polled on its own in the same tick;
+        # no poll (operation + object) is made twice in one tick
+        while polls := [p for p in self.plan(now) if _poll_id(p) not in done]:
+            for poll in polls:
+                done.add(_poll_id(poll))
+                if not all(item.key in self._items for item in poll.items):
+                    continue  # dropped by an earlier poll of this tick
+                events += await self._execute(poll, now)
+        for event in events:
+            self._emit(event)
+        return events
+
+    # ------------------------------------------------------------------ polling
+
+    async def _execute(self, poll: PlannedPoll, now: datetime) -> list[WatchEvent]:
+        prof = self._profiles[poll.profile]
+        if poll.charge is not None:
+            prof.ledger.record_read(poll.charge, now)  # an attempt counts, whatever the answer
+        self.calls[poll.op] += 1
+        try:
+            if poll.op == "list_runs":
+                return await self._list_question_runs(prof, poll, now)
+            if poll.op == "list_flow_runs":
+                return await self._list_flow_runs(prof, poll, now)
+            if poll.op == "get_run":
+                item = poll.items[0]
+                run = await prof.gateway.read(lambda c: c.get_run(item.object_id))
+                return self._update(item, self._snapshot(item, run, now), now)
+            if poll.op == "get_flow_run":
+                item = poll.items[0]
+                run = await prof.gateway.read(lambda c: c.get_flow_run(item.cleanroom_id, item.object_id))
+                return self._update(item, self._snapshot(item, run, now), now)
+            return await self._query_status(prof, poll.items[0], now)
+        except ApiError as exc:
+            return self._failed(prof, poll, exc, now)
+        except Exception as exc:  # a bug or an odd answer must not stop the watcher (errors are views)
+            log.exception("poll %s of %s failed", poll.op, poll.charge)
+            error = ApiError(message=f"{type(exc).__name__}: {exc}", code="CLIENT_ERROR", platform=prof.platform)
+            return self._failed(prof, poll, error, now)
+
+    async def _list_question_runs(self, prof: _Profile, poll: PlannedPoll, now: datetime) -> list[WatchEvent]:
+        submitted = [i.snapshot.submitted_at for i in poll.items if i.snapshot and i.snapshot.submitted_at]
+        start = (min(submitted) - timedelta(days=1)).date() if len(submitted) == len(poll.items) else None
+        runs = await prof.gateway.read(lambda c: c.list_runs(poll.charge, start_date=start, limit=LIST_LIMIT))
+        return self._apply_listing(poll, {r.id: r for r in runs}, now)
+
+    async def _list_flow_runs(self, prof: _Profile, poll: PlannedPoll, now: datetime) -> list[WatchEvent]:
+        room = poll.items[0].cleanroom_id
+        listing = await prof.gateway.read(lambda c: c.list_flow_runs(room, poll.charge, limit=LIST_LIMIT))
+        return self._apply_listing(poll, {r.id: r for r in listing.clean_room_flow_runs}, now)
+
+    def _apply_listing(self, poll: PlannedPoll, by_id: dict[str, Any], now: datetime) -> list[WatchEvent]:
+        events: list[WatchEvent] = []
+        for item in poll.items:
+            run = by_id.get(item.object_id)
+            if run is None:
+                # not on the list's first page (old, or many newer runs): poll it on its own
+                item.single_only = True
+                item.next_due = now
+                continue
+            events += self._update(item, self._snapshot(item, run, now), now)
+        return events
+
+    async def _query_status(self, prof: _Profile, item: WatchedRun, now: datetime) -> list[WatchEvent]:
+        status = await prof.gateway.read(lambda c: c.query_status(item.object_id))
+        raw = str(getattr(status, "status", "") or "")
+        error = str(getattr(status, "error", "") or "") or None
+        done = bool(getattr(status, "done", False))
+        life = infosum_query_lifecycle(done, error, raw)
+        result = None
+        if done and life is Lifecycle.SUCCEEDED and not error and raw.lower() in ("done", ""):
+            # the v1 status says only "done": the result (or its error) tells success from failure
+            try:
+                result = await prof.gateway.read(lambda c: c.query_result(item.object_id))
+            except ApiError as exc:
+                if exc.status in (404, 409):  # not ready after all: keep polling
+                    life, done = Lifecycle.RUNNING, False
+                else:
+                    life, error = Lifecycle.FAILED, exc.message
+        snap = RunSnapshot(item.profile, item.platform, item.kind, item.object_id, item.name or item.object_id,
+                           raw or ("done" if done else "pending"), life, parent_id=item.parent_id,
+                           failure_reason=error, polled_at=now, raw=status)
+        return self._update(item, snap, now, result=result)
+
+    def _snapshot(self, item: WatchedRun, run: Any, now: datetime) -> RunSnapshot:
+        status = str(getattr(run, "status", "") or "")
+        return RunSnapshot(
+            profile=item.profile, platform=item.platform, kind=item.kind, object_id=item.object_id,
+            name=str(getattr(run, "name", "") or item.name or item.object_id), status=status,
+            lifecycle=normalize(item.platform, status), parent_id=item.parent_id, cleanroom_id=item.cleanroom_id,
+            failure_reason=getattr(run, "failure_reason", None) or None,
+            run_message=getattr(run, "run_message", None) or None,
+            submitted_at=getattr(run, "submitted_at", None), completed_at=getattr(run, "completed_at", None),
+            polled_at=now, raw=run)
+
+    def _update(self, item: WatchedRun, snap: RunSnapshot, now: datetime, *, result: Any = None) -> list[WatchEvent]:
+        old = item.snapshot
+        item.snapshot = snap
+        item.failures = 0
+        if snap.name and not item.name:
+            item.name = snap.name
+        events: list[WatchEvent] = []
+        if old is None or old.status != snap.status or old.lifecycle != snap.lifecycle:
+            events.append(RunChanged(old, snap))
+        if snap.lifecycle.terminal:
+            events.append(RunFinished(snap, snap.lifecycle, snap.reason, result))
+            self._drop(item)
+            return events
+        item.next_due = now + timedelta(seconds=self._interval(item, self._profiles[item.profile], now))
+        if old is None or old.status != snap.status:
+            self._persist(item)
+        return events
+
+    def _failed(self, prof: _Profile, poll: PlannedPoll, exc: ApiError, now: datetime) -> list[WatchEvent]:
+        events: list[WatchEvent] = []
+        if exc.status == 429:
+            if prof.platform == "liveramp" and poll.charge is not None:
+                until = prof.ledger.backoff_after_429(poll.charge, now, exc.retry_after)
+            else:
+                until = prof.ledger.backoff_after_429(ALL, now, exc.retry_after or INFOSUM_429_S)
+            log.warning("429 from %s on %s: backing off until %s", prof.name, poll.op, until.isoformat())
+            return [PollFailed(item.key, exc, until) for item in poll.items]
+        if exc.status == 404:
+            if poll.op in ("list_runs", "list_flow_runs"):
+                for item in poll.items:  # the parent is gone or unreadable: try the runs themselves
+                    item.single_only = True
+                    item.next_due = now
+                    events.append(PollFailed(item.key, exc, now))
+                return events
+            item = poll.items[0]
+            self._drop(item)
+            return [RunGone(item.key, item.snapshot, exc)]
+        for item in poll.items:
+            item.failures += 1
+            base = self._interval(item, prof, now)
+            cap = INFOSUM_MAX_S * 4 if prof.platform == "infosum" else max(base, float(prof.budget.hour_s))
+            delay = min(cap, base * (2 ** min(item.failures, 6)))
+            item.next_due = now + timedelta(seconds=delay)
+            events.append(PollFailed(item.key, exc, item.next_due))
+        return events
+
+    def _drop(self, item: WatchedRun) -> None:
+        self._items.pop(item.key, None)
+        if self.store is not None:
+            self.store.watch_remove(item.profile, item.kind, item.object_id)
+
+    # ------------------------------------------------------------------ events
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+        return unsubscribe
+
+    async def events(self) -> AsyncIterator[WatchEvent]:
+        """Every event from now on, until :meth:`stop` (or the consumer stops iterating)."""
+        queue: asyncio.Queue = asyncio.Queue()
+        self._queues.append(queue)
+        try:
+            while True:
+                event = await queue.get()
+                if event is None:
+                    return
+                yield event
+        finally:
+            with contextlib.suppress(ValueError):
+                self._queues.remove(queue)
+
+    def _emit(self, event: WatchEvent) -> None:
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # a broken listener must not stop the watcher
+                log.exception("watch listener failed")
+        for queue in self._queues:
+            queue.put_nowait(event)
+
+    # ------------------------------------------------------------------ the real-time loop
+
+    def _nudge(self) -> None:
+        if self._wake is not None:
+            self._wake.set()
+
+    async def _wait(self, seconds: float) -> None:
+        if self._sleep is not None:
+            await self._sleep(seconds)
+            return
+        if self._wake is None:
+            self._wake = asyncio.Event()
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+
+    async def run_forever(self, *, idle_s: float = IDLE_S) -> None:
+        """Poll until :meth:`stop`: sleep until the next poll is due, poll, repeat. Polls never
+        overlap: the next one is scheduled after the previous one finished."""
+        self._running = True
+        if self._sleep is None and self._wake is None:
+            self._wake = asyncio.Event()
+        while self._running:
+            wake = self.next_wake()
+            now = self._now()
+            if wake is None or wake > now:
+                delay = idle_s if wake is None else min(idle_s, (wake - now).total_seconds())
+                await self._wait(max(0.0, delay))
+                continue
+            await self.tick(now)
+
+    def stop(self) -> None:
+        self._running = False
+        self._nudge()
+        for queue in self._queues:
+            queue.put_nowait(None)
+
+    # ------------------------------------------------------------------ budget meter
+
+    def _charge_of(self, item: WatchedRun) -> str | None:
+        for poll in self._polls(self._now()):
+            if any(i is item for i in poll.items):
+                return poll.charge
+        return None
+
+    def reads_left_this_hour(self, profile: str, object_id: str, kind: str = QUESTION_RUN) -> int | None:
+        """Status reads left this hour for what polling this object is charged to (its question when it
+        is refreshed by a list call); None when the platform publishes no limit or it is not watched."""
+        prof = self._profiles.get(profile)
+        item = self._items.get((profile, kind, object_id))
+        if prof is None or prof.platform != "liveramp":
+            return None
+        charge = self._charge_of(item) if item is not None else object_id
+        return prof.ledger.reads_left(charge or object_id)
+
+    def budget_meter(self, profile: str) -> BudgetMeter:
+        prof = self._profiles[profile]
+        now = self._now()
+        polls = [p for p in self._polls(now) if p.profile == profile]
+        limited = prof.platform == "liveramp"
+        reads = {p.charge: prof.ledger.reads_left(p.charge, now) for p in polls if p.charge} if limited else {}
+        watched = sum(1 for i in self._items.values() if i.profile == profile)
+        return BudgetMeter(
+            profile=profile, platform=prof.platform, limited=limited,
+            reads_per_hour=prof.ledger.reads_per_hour if limited else None,
+            reads_left=reads, reads_left_min=min(reads.values()) if reads else None,
+            creates_left=prof.ledger.remaining_creates(now) if limited else None,
+            creates_per_hour=prof.ledger.creates_per_hour if limited else None,
+            creates_free_at=prof.ledger.creates_free_at(now) if limited else None,
+            next_poll_at=min((p.due for p in polls), default=None), watched=watched)
+
+    def summary(self, profile: str | None = None) -> str:
+        names = [profile] if profile else list(self._profiles)
+        return "\n".join(f"{name}: {self.budget_meter(name).text}" for name in names)
+
+
+def _poll_id(poll: PlannedPoll) -> tuple[str, str, str]:
+    return (poll.profile, poll.op, poll.charge or poll.items[0].object_id)
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+__all__ = [
+    "FLOW_RUN", "INSIGHT_QUERY", "KINDS", "QUESTION_RUN", "BudgetMeter", "PlannedPoll", "PollFailed", "RunChanged",
+    "RunFinished", "RunGone", "RunSnapshot", "WatchEvent", "WatchedRun", "Watcher", "backoff_interval",
+]
