@@ -27,8 +27,6 @@ async def test_home_and_a_question_at_80x24(make_app):
         steps = tour(pilot)
         assert await anext(steps) == "home"
         assert_snapshot(app, "home-80x24")
-        text = "\n".join(app.screen_text if hasattr(app, "screen_text") else [])
-        del text
         assert await anext(steps) == "room-overview"
         assert await anext(steps) == "room-questions"
         assert_snapshot(app, "room-questions-80x24")

@@ -67,6 +67,9 @@ class CleanroomApp(App):
 
         for session in self.sessions:
             apply_cached(session)  # the header names the org from the first frame
+        warnings = {w for s in self.sessions for w in getattr(s.repo.store, "warnings", []) or []}
+        for warning in sorted(warnings):  # e.g. a corrupt cache file was moved aside
+            self.notify(str(warning), title="Cache", severity="warning", markup=False, timeout=10)
         # calls (and the imports they need) start once the first frame is on screen
         self.after_frame(self._start_identify)
 

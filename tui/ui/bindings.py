@@ -57,7 +57,7 @@ COMMANDS: tuple[Command, ...] = (
             "screen"),
     Command("filter", "slash", "filter", "Filter", "Filter the focused table as you type", "screen",
             key_display="/"),
-    Command("copy-id", "y", "copy_id", "Copy id", "Copy the selected row's id to the clipboard", "screen"),
+    Command("copy-id", "y", "copy_id", "Copy id", "Copy the selected row's id (else this screen's) to the clipboard", "screen"),
     Command("export", "e", "export", "Export", "Save the focused table as CSV or JSON", "screen"),
     Command("next-tab", "right_square_bracket", "next_tab", "Next tab", "Show the next tab", "screen",
             show=False, key_display="]"),

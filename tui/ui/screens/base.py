@@ -81,9 +81,10 @@ class BaseScreen(Screen):
         """Header, breadcrumbs and offline banner from the current state."""
         if not self.is_mounted:
             return
-        crumbs = [s.crumb() for s in self.app.screen_stack if isinstance(s, BaseScreen)]
-        if self.app.screen is not self and isinstance(self, BaseScreen) and self not in self.app.screen_stack:
-            crumbs.append(self.crumb())
+        trail = [s for s in self.app.screen_stack if isinstance(s, BaseScreen)]
+        # a screen's own trail ends at itself, whichever screen is on top
+        trail = trail[: trail.index(self) + 1] if self in trail else [*trail, self]
+        crumbs = [s.crumb() for s in trail]
         for header in self.query(ContextHeader):
             header.set_as_of(min(self._as_of.values()) if self._as_of else None, bool(self._pending))
         for trail in self.query(Breadcrumbs):
@@ -196,7 +197,15 @@ class BaseScreen(Screen):
             self._filter_target.focus()
 
     def copy_target(self) -> tuple[str, str] | None:
-        """(id, what) that ``y`` copies: the selected row of the target table by default."""
+        """(id, what) that ``y`` copies: the focused table's selected row, else the object this
+        screen shows (a room's CR-…, a question's CRQ-…, a run's uuid)."""
+        focused = self.focused
+        if isinstance(focused, ResourceTable) and focused.selected is not None:
+            row = focused.selected
+            return row.copy_id or row.key, focused.title
+        target = getattr(self, "target", None)
+        if target is not None:
+            return target.display_id or target.id, target.kind
         table = self.target_table()
         row = table.selected if table is not None else None
         if row is None:

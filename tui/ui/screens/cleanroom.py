@@ -80,6 +80,9 @@ class CleanRoomScreen(TabbedScreen):
         self.room: Any = None
         self.questions: list[Any] = []
         self._types: dict[str, str] = {}
+        self._partners: list[Any] = []
+        self._users: list[Any] | None = None
+        self._last_runs: dict[str, Any] = {}
 
     def crumb(self) -> Text:
         return Text(plain(self.target.label, 60))
@@ -186,7 +189,7 @@ class CleanRoomScreen(TabbedScreen):
             key=p.id, cells=(safe(p.name, 60), count(p.user_count), safe(p.partner_organization_id, 40)),
             copy_id=p.partner_organization_id or p.id, payload=p) for p in partners)
         pane.set_title(f"Partners · {len(partners)}")
-        if getattr(self, "_users", None) is not None:
+        if self._users is not None:
             self._paint_users(users, self._users)
 
     def _paint_users(self, pane: TablePane, users: list[Any]) -> None:
@@ -194,7 +197,7 @@ class CleanRoomScreen(TabbedScreen):
         owner = self.room.owner_organization if self.room is not None else ""
         # a user listed under a partner belongs to that partner's organization
         partner_of: dict[str, Any] = {}
-        for p in getattr(self, "_partners", []) or []:
+        for p in self._partners:
             for u in p.clean_room_users:
                 partner_of[u.id] = (p, u)
         rows = []
@@ -239,7 +242,6 @@ class CleanRoomScreen(TabbedScreen):
     async def _load_questions(self) -> None:
         m = _m()
         pane = self.query_one("#questions-pane", TablePane)
-        self._last_runs: dict[str, Any] = getattr(self, "_last_runs", {})
         questions = await self.fetch("questions", kind="questions", key=self.rid,
                                      call=lambda c: c.list_cleanroom_questions(self.rid),
                                      model=list[m.CleanRoomQuestion],
@@ -263,7 +265,7 @@ class CleanRoomScreen(TabbedScreen):
 
     def _paint_questions(self, pane: TablePane, questions: list[Any]) -> None:
         self.questions = questions
-        last_runs = getattr(self, "_last_runs", {})
+        last_runs = self._last_runs
         rows = []
         for q in questions:
             self.cr_app.jumps.add(question_target(self.session, self.target, q))

@@ -187,9 +187,3 @@ class RunScreen(TabbedScreen):
 
         await self.fetch("audit", kind="run-audit", key=self.run_id, call=lambda c: c.run_audit(self.run_id),
                          model=m.RunAudit, paint=paint, state=pane.state, what="audit")
-
-    def copy_target(self) -> tuple[str, str] | None:
-        focused = self.focused
-        if isinstance(focused, ResourceTable):
-            return super().copy_target()
-        return self.run_id, "run"

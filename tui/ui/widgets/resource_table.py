@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -234,6 +235,41 @@ class ResourceTable(DataTable):
             return
         if index != self.cursor_row:
             self.move_cursor(row=index, animate=False)
+
+    # ------------------------------------------------------------------ speed
+    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
+        """Column widths for new rows without a Rich measurement per cell.
+
+        DataTable measures every new cell with Rich on idle (~70 % of the time to show 5,000 rows,
+        reference/tui-anchors.md §3). Every cell here is a one-line ``Text`` whose width is simply
+        its ``cell_len``; anything else (labels, auto-height rows, other renderables, a Textual that
+        changed these internals) takes DataTable's own path.
+        """
+        try:
+            data, locations, rows = self._data, self._row_locations, self.rows
+            columns = self.ordered_columns
+            widths = [c.content_width for c in columns]
+            for key in new_rows:
+                if locations.get(key) is None:
+                    continue
+                row = rows.get(key)
+                values = data.get(key)
+                if row is None or values is None or row.label is not None or row.auto_height:
+                    raise LookupError
+                for i, column in enumerate(columns):
+                    cell = values.get(column.key)
+                    if not isinstance(cell, Text) or "\n" in cell.plain:
+                        raise LookupError
+                    width = cell.cell_len
+                    if width > widths[i]:
+                        widths[i] = width
+            for column, width in zip(columns, widths, strict=True):
+                column.content_width = width
+            header = self.header_height if self.show_header else 0
+            self.virtual_size = Size(sum(c.get_render_width(self) for c in self.columns.values())
+                                     + self._row_label_column_width, self._total_row_height + header)
+        except (LookupError, AttributeError, TypeError):
+            super()._update_dimensions(new_rows)
 
     # ------------------------------------------------------------------ selection
     @property
