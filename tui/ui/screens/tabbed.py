@@ -69,7 +69,8 @@ class TabbedScreen(BaseScreen):
         from ..widgets.resource_table import ResourceTable
 
         tabs = self._tabs()
-        if tabs is None or tabs.active != pane_id or pane_id not in self._built:
+        # ``active`` may still be unset while the TabbedContent mounts: the first tab is meant then
+        if tabs is None or pane_id not in self._built or (tabs.active and tabs.active != pane_id):
             return
         found = list(self.query_one(f"#{pane_id}-slot").query(ResourceTable))
         if found:
