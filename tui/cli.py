@@ -37,11 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "2 tokens/24h)")
     emu.add_argument("--chaos", metavar="SPEC", help="fault injection spec (see README)")
 
-    for name in HEADLESS:
-        p = sub.add_parser(name, help=f"headless: {name} (not yet available)")
-        p.add_argument("args", nargs="*")
-        p.add_argument("--json", action="store_true")
-        p.add_argument("--jsonl", action="store_true")
+    from .headless.parser import add_commands
+
+    add_commands(sub)
     cache = sub.add_parser("cache", help="local cache: info | clear",
                            description="Inspect or clear the local SQLite cache. Tokens are never touched; "
                                        "unresolved launch intents are kept unless --everything.")
@@ -50,12 +48,6 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with clear: also delete the launch journal and the watch list")
     cache.add_argument("--json", action="store_true", help="with info: print JSON")
     return parser
-
-
-def _not_yet(what: str) -> int:
-    print(f"cleanroom-tui: {what} is not available yet in this build; "
-          "`cleanroom-tui emulator` works today (see README).", file=sys.stderr)
-    return 2
 
 
 def _cache(args: argparse.Namespace) -> int:
@@ -106,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         return 0
     if args.command in HEADLESS:
-        return _not_yet(f"the headless command {args.command!r}")
+        from .headless import main as headless
+
+        return headless(args)
     if args.command == "cache":
         return _cache(args)
     return _tui(args)

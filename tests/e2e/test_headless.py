@@ -1,0 +1,360 @@
+"""Headless commands end to end: ``python -m tui …`` in a subprocess against a served emulator.
+
+Every call also proves the command never imported Textual (the subprocess reports
+``'textual' in sys.modules`` after ``main`` returned) and that stdout holds only data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tui.config import write_private
+from tui.emulator import EmulatorOptions, ManualClock
+from tui.emulator.server import served
+
+QUESTION = "CRQ-684183"  # seed 7: "Attribute Level Overlap and Index Report" in CR-199659, READY
+ROOM = "CR-199659"
+LAUNCH_ARGS = ["--param", "CRM_ATTRIBUTE=AGE_RANGE", "--partition", "exposures.date_start=2026-11-01",
+               "--partition", "exposures.date_end=2026-11-10"]
+# runs main() as `python -m tui` does, then reports whether Textual got imported
+RUNNER = (
+    "import sys\n"
+    "from tui.cli import main\n"
+    "try:\n"
+    "    code = main(sys.argv[1:])\n"
+    "finally:\n"
+    "    sys.stderr.write('\\n[textual imported: %s] [httpx imported: %s]\\n'\n"
+    "                     % ('textual' in sys.modules, 'httpx' in sys.modules))\n"
+    "sys.exit(code)\n"
+)
+NO_TEXTUAL = "[textual imported: False]"
+QUICK = "[httpx imported: False]"  # the read was served by tui.headless.quick (no async client stack)
+# budgets that let a test poll fast (the watcher's floor is max(min interval, hour / reads))
+FAST_BUDGET = """
+[profiles.{name}.budget]
+status_reads_per_object_per_hour = 100000
+min_status_interval_s = 0.05
+"""
+
+
+def profile_file(path: Path, base_url: str, *, lr_env: str = "HL_LR_SECRET", is_env: str = "HL_IS_KEY") -> Path:
+    text = f"""
+[profiles.emu-lr]
+platform = "liveramp"
+base_url = "{base_url}"
+client_id = "demo-client"
+secret_env = "{lr_env}"
+{FAST_BUDGET.format(name="emu-lr")}
+[profiles.emu-is]
+platform = "infosum"
+base_url = "{base_url}"
+secret_env = "{is_env}"
+"""
+    write_private(path, text.encode())
+    return path
+
+
+class Cli:
+    """Runs the CLI in a subprocess with its own config, state and cache dirs."""
+
+    def __init__(self, root: Path, base_url: str) -> None:
+        self.root = root
+        self.env = {**os.environ,
+                    "CLEANROOM_TUI_CONFIG": str(profile_file(root / "config.toml", base_url)),
+                    "CLEANROOM_TUI_STATE_DIR": str(root / "state"),
+                    "CLEANROOM_TUI_CACHE_DIR": str(root / "cache"),
+                    "HL_LR_SECRET": "demo-secret", "HL_IS_KEY": "demo-key", "HL_BAD": "wrong-secret",
+                    "COLUMNS": "200"}
+
+    def argv(self, *args: str) -> list[str]:
+        return [sys.executable, "-c", RUNNER, *args]
+
+    def __call__(self, *args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+        done = subprocess.run(self.argv(*args), env={**self.env, **(env or {})}, capture_output=True, text=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL)
+        assert NO_TEXTUAL in done.stderr, done.stderr
+        return done
+
+    def json(self, *args: str, code: int = 0) -> object:
+        done = self(*args, "--json")
+        assert done.returncode == code, done.stderr
+        return json.loads(done.stdout)
+
+    def popen(self, *args: str) -> subprocess.Popen:
+        return subprocess.Popen(self.argv(*args), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True)
+
+
+def lines_of(stream) -> queue.Queue:
+    """A queue fed with ``stream``'s lines by a reader thread (readline with a timeout)."""
+    q: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            q.put(line)
+        q.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return q
+
+
+@pytest.fixture(scope="module")
+def clock() -> ManualClock:
+    return ManualClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@pytest.fixture(scope="module")
+def emu(clock):
+    with served(EmulatorOptions(seed=7, clock=clock)) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def cli(emu, tmp_path_factory) -> Cli:
+    return Cli(tmp_path_factory.mktemp("headless"), emu.base_url)
+
+
+# --------------------------------------------------------------------------- reads
+
+def test_rooms_table_json_and_jsonl(cli):
+    table = cli("rooms")
+    assert table.returncode == 0, table.stderr
+    assert "clean rooms · emu-lr" in table.stdout and "collaborations · emu-is" in table.stdout
+    assert ROOM in table.stdout
+    rooms = cli.json("rooms")
+    platforms = {r["platform"] for r in rooms}
+    assert platforms == {"liveramp", "infosum"}
+    room = next(r for r in rooms if r.get("displayId") == ROOM)
+    assert room["profile"] == "emu-lr" and "questionsCount" in room  # the platform's own field names
+    lines = cli("rooms", "--profile", "emu-is", "--jsonl").stdout.splitlines()
+    assert lines and all(json.loads(line)["id"].startswith("CLB.") for line in lines)
+
+
+def test_runs_filters_and_second_call_needs_no_token(cli, emu):
+    runs = cli.json("runs", "--question", QUESTION)
+    assert runs and {r["questionDisplayId"] for r in runs} == {QUESTION}
+    assert all({"id", "status", "submittedAt", "lifecycle", "cleanroomId"} <= set(r) for r in runs)
+    stamps = [r["submittedAt"] for r in runs]
+    assert stamps == sorted(stamps, reverse=True)
+    tokens = emu.liveramp.token_requests
+    failed = cli.json("runs", "--status", "failed", "--room", ROOM)
+    assert failed and all(r["lifecycle"] == "failed" and r["cleanroomDisplayId"] == ROOM for r in failed)
+    assert emu.liveramp.token_requests == tokens  # the token cached by the first call was reused
+    exact = cli.json("runs", "--status", "FAILED", "--limit", "2")
+    assert len(exact) == 2 and {r["status"] for r in exact} == {"FAILED"}
+    recent = cli("runs", "--since", "7d", "--jsonl")
+    assert recent.returncode == 0
+    assert all(json.loads(line)["lifecycle"] for line in recent.stdout.splitlines())
+    table = cli("runs", "--question", QUESTION, "--limit", "3")
+    assert table.returncode == 0 and table.stdout.splitlines()[0].split()[:3] == ["SUBMITTED", "STATUS", "LIFECYCLE"]
+    assert len(table.stdout.splitlines()) == 4
+
+
+def test_quick_path_serves_warm_reads_without_the_client_stack(cli, emu):
+    question = emu.liveramp.find_question(QUESTION)
+    first = cli("runs", "--question", question.id, "--json")
+    again = cli("runs", "--question", question.id, "--json")
+    assert first.returncode == again.returncode == 0
+    assert QUICK in again.stderr  # token cached, answer fits the canonical shape: stdlib HTTP only
+    assert [r["id"] for r in json.loads(again.stdout)] == [r["id"] for r in json.loads(first.stdout)]
+    run_id = json.loads(again.stdout)[0]["id"]
+    detail = cli("run", run_id, "--json")
+    assert QUICK in detail.stderr and json.loads(detail.stdout)["questionDisplayId"] == QUESTION
+
+
+def test_quick_reads_stay_in_step_with_the_client(tmp_path, monkeypatch):
+    """quick.py restates a few facts of tui/api/liveramp: the token file, the API root, the shapes."""
+    from tui.api.liveramp import LiveRampClient
+    from tui.api.liveramp import models as m
+    from tui.config import Profile
+    from tui.headless import quick
+
+    monkeypatch.setenv("CLEANROOM_TUI_STATE_DIR", str(tmp_path))
+    profile = Profile(name="ops/prod eu", platform="liveramp", base_url="https://api.example.com/v1/",
+                      client_id="0oa1", secret_env="UNUSED")
+    client = LiveRampClient(profile)
+    assert quick.token_file(profile) == client.tokens.cache_path
+    assert quick.api_root(profile.base_url) == client.base_url
+    for kind, model in (("runs", m.QuestionRun), ("cleanrooms", m.CleanRoom), ("questions", m.CleanRoomQuestion)):
+        canonical, accepted = quick.SHAPES[kind]
+        assert canonical == set(model().model_dump(by_alias=True)), kind
+        spellings = {choice for f in model.model_fields.values()
+                     if f.validation_alias is not None and not isinstance(f.validation_alias, str)
+                     for choice in f.validation_alias.choices}
+        lowered = {c.lower() for c in canonical}
+        assert {a for a in spellings if a.lower() not in lowered} == accepted, kind
+    assert not quick.fits("runs", [{"ID": "x", "status": "RUNNING"}])
+    assert quick.fits("runs", [{"id": "x", "status": "RUNNING", "somethingNew": 1}])
+
+
+def test_run_detail(cli):
+    run_id = cli.json("runs", "--status", "FAILED", "--limit", "1")[0]["id"]
+    run = cli.json("run", run_id)
+    assert run["id"] == run_id and run["lifecycle"] == "failed" and run["failureReason"]
+    assert run["cleanroomDisplayId"]  # context from the cached listing
+    table = cli("run", run_id)
+    assert table.returncode == 0 and f"Id          {run_id}" in table.stdout
+    assert "Reason" in table.stdout
+
+
+def test_events_filters_as_in_the_api(cli, emu):
+    collab = next(c for c in emu.infosum.collaborations.values() if len(c.events) > 100)
+    events = cli.json("events", collab.id, "--limit", "20")
+    assert len(events) == 20
+    times = [e["event_date_time"] for e in events]
+    assert times == sorted(times, reverse=True)
+    typed = cli.json("events", collab.id, "--type", "insight_query_successful", "--order", "asc", "--limit", "5")
+    assert typed and {e["type"] for e in typed} == {"TYPE_INSIGHT_QUERY_SUCCESSFUL"}
+    assert [e["event_date_time"] for e in typed] == sorted(e["event_date_time"] for e in typed)
+    company = events[0]["company_id"]
+    mine = cli("events", collab.name, "--company", company, "--since", "30d", "--jsonl")
+    assert mine.returncode == 0
+    assert {json.loads(line)["company_id"] for line in mine.stdout.splitlines()} == {company}
+    assert cli("events", collab.id, "--type", "NO_SUCH_TYPE").returncode == 2
+
+
+def test_events_follow_prints_new_events_until_interrupted(cli, emu, clock):
+    from tui.emulator.infosum.events import EventDetail
+
+    collab = next(c for c in emu.infosum.collaborations.values() if c.status == "STATUS_ACTIVE")
+    proc = cli.popen("events", collab.id, "--follow", "--jsonl", "--limit", "3", "--interval", "0.2")
+    out = lines_of(proc.stdout)
+    try:
+        first = [json.loads(out.get(timeout=30)) for _ in range(3)]
+        assert [e["event_date_time"] for e in first] == sorted(e["event_date_time"] for e in first)
+        emu.infosum.emit(collab, "TYPE_DESTINATION_ADDED", collab.owner_id,
+                         EventDetail("headless follow test: destination added"), clock.advance(60))
+        new = json.loads(out.get(timeout=30))
+        assert new["message"] == "headless follow test: destination added"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 130
+    finally:
+        proc.kill()
+    assert NO_TEXTUAL in proc.stderr.read()
+
+
+def test_status_summary(cli):
+    doc = cli.json("status")
+    by_platform = {p["platform"]: p for p in doc["profiles"]}
+    lr = by_platform["liveramp"]
+    assert lr["counts"]["runsListed"] > 0 and isinstance(lr["running"], list)
+    assert lr["budgets"]["tokens"]["allowed"] == 2 and lr["budgets"]["tokens"]["hasToken"] is True
+    assert lr["budgets"]["creates"]["perHour"] == 20
+    assert by_platform["infosum"]["collaborations"]["total"] > 0
+    table = cli("status")
+    assert table.returncode == 0 and "emu-lr (LiveRamp)" in table.stdout and "tokens:" in table.stdout
+
+
+# --------------------------------------------------------------------------- watch and launch
+
+def test_watch_exit_codes_for_finished_runs(cli):
+    failed = cli.json("runs", "--status", "FAILED", "--limit", "1")[0]["id"]
+    completed = cli.json("runs", "--status", "COMPLETED", "--limit", "1")[0]["id"]
+    assert cli("watch", completed).returncode == 0
+    done = cli("watch", failed, completed, "--until-done", "--json")
+    assert done.returncode == 1, done.stderr
+    final = {r["id"]: r["lifecycle"] for r in json.loads(done.stdout)}
+    assert final == {failed: "failed", completed: "succeeded"}
+
+
+def test_launch_then_watch_until_done(cli, clock):
+    assert cli("launch", QUESTION, *LAUNCH_ARGS).returncode == 2  # no terminal to ask, no --yes
+    assert cli("launch", QUESTION, "--yes", "--param", "NOPE=1").returncode == 2
+    launched = cli.json("launch", QUESTION, "--yes", *LAUNCH_ARGS)
+    run_id = launched["id"]
+    assert launched["status"] == "QUEUED" and launched["journalId"] and launched["lifecycle"] == "queued"
+    again = cli("launch", QUESTION, "--yes", *LAUNCH_ARGS)
+    assert again.returncode == 2 and "--allow-duplicate" in again.stderr
+    once = cli("watch", run_id, "--json")
+    assert once.returncode == 0 and json.loads(once.stdout)[0]["lifecycle"] in ("queued", "running")
+    assert cli("watch", run_id, "--until-done", "--timeout", "0.5").returncode == 5
+    proc = cli.popen("watch", run_id, "--until-done", "--jsonl", "--timeout", "45")
+    out = lines_of(proc.stdout)
+    try:
+        first = json.loads(out.get(timeout=30))
+        assert first["event"] == "changed" and first["id"] == run_id
+        clock.advance(hours=6)
+        assert proc.wait(timeout=45) in (0, 1)
+    finally:
+        proc.kill()
+    changes = [first] + [json.loads(line) for line in iter(lambda: out.get(timeout=5), None)]
+    last = changes[-1]["lifecycle"]
+    assert last in ("succeeded", "failed", "cancelled")
+    assert proc.returncode == (0 if last == "succeeded" else 1)
+    info = json.loads(cli("cache", "info", "--json").stdout)
+    assert info["profiles"].get("emu-lr", {}).get("watched", 0) == 0  # watch tidied the watch list
+
+
+# --------------------------------------------------------------------------- exit codes
+
+def test_usage_errors_exit_2(cli):
+    assert cli("runs", "--bogus").returncode == 2
+    assert cli("runs", "--since", "yesterday").returncode == 2
+    assert cli("runs", "--room", "CR-000000").returncode == 2
+    assert cli("runs", "--profile", "nope").returncode == 2
+    assert cli("events", "CLB.x", "--follow", "--json").returncode == 2
+    assert cli("watch", "x", "--timeout", "3").returncode == 2
+
+
+def test_api_errors_exit_3(cli, tmp_path):
+    missing = cli("run", "00000000-0000-0000-0000-000000000000")
+    assert missing.returncode == 3 and "HTTP 404" in missing.stderr
+    bad = tmp_path / "bad.toml"
+    profile_file(bad, _base_url(cli), lr_env="HL_BAD", is_env="HL_BAD")
+    env = {"CLEANROOM_TUI_CONFIG": str(bad), "CLEANROOM_TUI_STATE_DIR": str(tmp_path / "state")}
+    denied = cli("runs", "--json", env=env)
+    assert denied.returncode == 3 and denied.stdout == "" and "HTTP 401" in denied.stderr
+    assert "wrong-secret" not in denied.stderr
+    assert cli("rooms", "--profile", "emu-is", env=env).returncode == 3
+
+
+def _base_url(cli: Cli) -> str:
+    text = Path(cli.env["CLEANROOM_TUI_CONFIG"]).read_text()
+    return text.split('base_url = "', 1)[1].split('"', 1)[0]
+
+
+def test_offline_answers_from_cache_with_exit_4(tmp_path, clock):
+    with served(EmulatorOptions(seed=7, clock=clock)) as emulator:
+        cli = Cli(tmp_path, emulator.base_url)
+        fresh = cli.json("runs", "--question", QUESTION)
+    # the emulator is gone: same question, answered from the cache
+    stale = cli("runs", "--question", QUESTION, "--json")
+    assert stale.returncode == 4, stale.stderr
+    assert "offline: data as of" in stale.stderr
+    assert [r["id"] for r in json.loads(stale.stdout)] == [r["id"] for r in fresh]
+    allowed = cli("runs", "--question", QUESTION, "--json", "--allow-stale")
+    assert allowed.returncode == 0 and json.loads(allowed.stdout)
+    nothing = cli("events", "CLB.neverseen", "--json")
+    assert nothing.returncode == 3 and nothing.stdout == ""
+
+
+def test_parsing_imports_nothing_heavy(cli):
+    """Lazy imports: building the parser loads neither the API stack nor the store nor Textual."""
+    probe = ("import sys\nfrom tui.cli import build_parser\nbuild_parser()\n"
+             "print(sorted(m for m in ('httpx', 'pydantic', 'textual', 'sqlite3') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30)
+    assert done.stdout.strip() == "[]", done.stderr
+    helped = cli("runs", "--help")
+    assert helped.returncode == 0 and "exit codes:" in helped.stdout
+
+
+def test_tables_show_untrusted_text_inert():
+    """Table cells go through plain(): escapes and bidi overrides cannot reach the terminal."""
+    from tui.headless.output import Column, render_table
+
+    hostile = {"name": "Evil\x1b[31m red\x1b]52;c;AAAA\x07 \u202egnp.exe", "id": "r1"}
+    lines = render_table([Column("ID", lambda r: r["id"]), Column("NAME", lambda r: r["name"], flex=True)],
+                         [hostile], width=40)
+    text = "\n".join(lines)
+    assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
+    assert "␛[31m" in lines[1] and all(len(line) <= 40 for line in lines)
