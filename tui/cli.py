@@ -111,6 +111,7 @@ def _tui(args: argparse.Namespace) -> int:
     from .config import ConfigError, demo_profiles, load_config
 
     demo_options = None
+    available = None
     try:
         cfg = load_config()
         if args.demo or (args.profile is None and not cfg.profiles):
@@ -120,6 +121,7 @@ def _tui(args: argparse.Namespace) -> int:
             demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale)
         elif args.profile or cfg.default:
             profiles = [cfg.get(args.profile)]
+            available = list(cfg.profiles.values())  # the switcher offers the others
         else:
             profiles = list(cfg.profiles.values())
     except ConfigError as exc:
@@ -129,7 +131,7 @@ def _tui(args: argparse.Namespace) -> int:
         print(f"cleanroom-tui: warning: {warning}", file=sys.stderr)
     from .ui.app import run
 
-    return run(profiles, demo_options=demo_options, readonly=args.readonly)
+    return run(profiles, demo_options=demo_options, readonly=args.readonly, available=available)
 
 
 if __name__ == "__main__":  # pragma: no cover

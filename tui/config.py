@@ -12,7 +12,8 @@ A profile file is TOML under platformdirs' user config dir (``config.toml``)::
     # secret_file = "~/.config/cleanroom-tui/prod.secret"   # ... or a file only you can read (0600)
     read_only = false
     timezone = "Europe/London"
-    color = "red"
+    color = "red"                         # the header's profile badge (prod red); any Rich colour
+    stale_after = "15m"                   # "as of" turns visibly stale after this (s, m or h)
     ca_bundle = "/etc/ssl/corp-ca.pem"    # custom CA; TLS verification is never switched off
 
     [profiles.prod.budget]
@@ -135,6 +136,8 @@ class Profile:
     read_only: bool = False
     timezone: str | None = None
     color: str | None = None
+    #: seconds after which cached data is shown as stale (in the platform's clock: the demo's runs fast)
+    stale_after_s: float = 900.0
     ca_bundle: str | None = None
     budget: Budget = field(default_factory=Budget)
     #: a literal secret: only ever set for the built-in demo profiles
@@ -189,6 +192,39 @@ class Config:
             raise ConfigError(f"unknown profile {name!r} (known: {known})") from None
 
 
+def _duration(profile: str, key: str, value: object) -> float:
+    """Seconds from ``900``, ``"90s"``, ``"15m"`` or ``"2h"``."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, (int, float)):
+            seconds = float(value)
+        else:
+            text = str(value).strip().lower()
+            factor = units.get(text[-1:])
+            seconds = float(text[:-1]) * factor if factor else float(text)
+    except (ValueError, IndexError):
+        raise ConfigError(f"profile {profile!r}: {key} must be seconds or like \"15m\", \"2h\"") from None
+    if seconds <= 0:
+        raise ConfigError(f"profile {profile!r}: {key} must be positive")
+    return seconds
+
+
+def _color(profile: str, value: object) -> str | None:
+    """A Rich colour name or hex (``red``, ``#ff5f00``); checked here so a typo is a config error,
+    not a broken header."""
+    if value in (None, ""):
+        return None
+    from rich.color import Color, ColorParseError  # only when a profile asks for a colour
+
+    try:
+        Color.parse(str(value))
+    except ColorParseError:
+        raise ConfigError(f"profile {profile!r}: unknown color {value!r} (try red, yellow, #ff5f00)") from None
+    return str(value)
+
+
 def _profile_from_table(name: str, t: dict) -> Profile:
     platform = str(t.get("platform", "")).lower()
     if platform not in PLATFORMS:
@@ -214,7 +250,8 @@ def _profile_from_table(name: str, t: dict) -> Profile:
         secret_file=t.get("secret_file") or t.get("key_file"),
         read_only=bool(t.get("read_only", False)),
         timezone=t.get("timezone"),
-        color=t.get("color"),
+        color=_color(name, t.get("color")),
+        stale_after_s=_duration(name, "stale_after", t.get("stale_after", 900)),
         ca_bundle=t.get("ca_bundle"),
         budget=Budget(**budget_t),
     )
@@ -244,9 +281,12 @@ def load_config(path: Path | None = None) -> Config:
 def demo_profiles(speed: float = 60.0) -> list[Profile]:
     """The two built-in profiles of the demo: both platforms on the in-process emulator."""
     budget = Budget().scaled(speed)
+    # stale after 15 minutes of the operator's time, however fast the demo's clock runs
+    stale = 900.0 * max(speed, 1.0)
     return [
         Profile(name="demo-liveramp", platform="liveramp", base_url=EMBEDDED,
-                client_id=DEMO_LIVERAMP_CLIENT_ID, budget=budget, _demo_secret=DEMO_LIVERAMP_SECRET),
+                client_id=DEMO_LIVERAMP_CLIENT_ID, budget=budget, stale_after_s=stale,
+                _demo_secret=DEMO_LIVERAMP_SECRET),
         Profile(name="demo-infosum", platform="infosum", base_url=EMBEDDED,
-                budget=budget, _demo_secret=DEMO_INFOSUM_KEY),
+                budget=budget, stale_after_s=stale, _demo_secret=DEMO_INFOSUM_KEY),
     ]

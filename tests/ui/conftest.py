@@ -86,6 +86,18 @@ async def wait_for_workers(pilot: Pilot, rounds: int = 40) -> None:
             break
 
 
+async def settle(pilot: Pilot, rounds: int = 20) -> None:
+    """Wait until two consecutive frames show the same text: the footer follows focus a message
+    hop or two after it moves, later still on a loaded machine."""
+    previous = None
+    for _ in range(rounds):
+        await pilot.pause()
+        text = screen_text(pilot.app)
+        if text == previous:
+            return
+        previous = text
+
+
 async def press(pilot: Pilot, *keys: str) -> None:
     await pilot.press(*keys)
     await wait_for_workers(pilot)

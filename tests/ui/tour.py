@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 
 from textual.pilot import Pilot
 
-from .conftest import open_key, press, table, wait_for_workers
+from .conftest import open_key, press, settle, table, wait_for_workers
 
 ROOM = "CR-199659"
 QUESTION_TITLE = "Large Audience Export"
@@ -27,6 +27,13 @@ async def _home(pilot: Pilot) -> None:
 
 
 async def tour(pilot: Pilot) -> AsyncIterator[str]:
+    """Yields each main screen's name once its data is loaded and its frame has stopped changing."""
+    async for name in _walk(pilot):
+        await settle(pilot)
+        yield name
+
+
+async def _walk(pilot: Pilot) -> AsyncIterator[str]:
     app = pilot.app
     lr = _world(pilot)
     room = lr.find_room(ROOM)

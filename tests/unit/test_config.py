@@ -102,3 +102,30 @@ def test_demo_profiles_have_fast_budget_and_hide_secret():
     assert lr.budget.hour_s == pytest.approx(60.0)
     assert "demo-secret" not in repr(lr)
     assert Budget().scaled(1) == Budget()
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(900, 900.0), ('"90s"', 90.0), ('"15m"', 900.0),
+                                                ('"2h"', 7200.0), ('"45"', 45.0)])
+def test_stale_after_accepts_seconds_and_units(tmp_path, value, seconds):
+    text = f'[profiles.p]\nplatform = "infosum"\nsecret_env = "X"\nstale_after = {value}\n'
+    assert load_config(_write(tmp_path, text)).get("p").stale_after_s == seconds
+
+
+@pytest.mark.parametrize("value", ['"soon"', "0", "-5", "true", '"m"'])
+def test_bad_stale_after_is_a_config_error(tmp_path, value):
+    text = f'[profiles.p]\nplatform = "infosum"\nsecret_env = "X"\nstale_after = {value}\n'
+    with pytest.raises(ConfigError, match="stale_after"):
+        load_config(_write(tmp_path, text))
+
+
+def test_profile_colour_is_checked_when_the_file_is_read(tmp_path):
+    ok = '[profiles.p]\nplatform = "infosum"\nsecret_env = "X"\ncolor = "#ff5f00"\n'
+    assert load_config(_write(tmp_path, ok)).get("p").color == "#ff5f00"
+    bad = ok.replace("#ff5f00", "reddish")
+    with pytest.raises(ConfigError, match="unknown color 'reddish'"):
+        load_config(_write(tmp_path, bad))
+
+
+def test_demo_turns_stale_after_fifteen_minutes_of_wall_time():
+    assert demo_profiles(60.0)[0].stale_after_s == 900.0 * 60
+    assert demo_profiles(1.0)[1].stale_after_s == 900.0

@@ -7,7 +7,7 @@ imported when it is first opened.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -41,14 +41,22 @@ class CleanroomApp(App):
     TITLE = "cleanroom-tui"
     COMMANDS = App.COMMANDS | {_jump_provider, _actions_provider}
     BINDINGS = [
-        *bindings("quit", "help", "jump"),
+        *bindings("quit", "help", "jump", "switch-profile"),
         # in read-only mode the screens hide their write keys; these answer them with a refusal
         Binding(WRITE_KEYS, "refuse_write", show=False),
     ]
 
-    def __init__(self, sessions: Sequence[Session], *, readonly: bool = False) -> None:
+    def __init__(self, sessions: Sequence[Session], *, readonly: bool = False,
+                 available: Sequence[Profile] | None = None,
+                 session_factory: Callable[[Profile], Session] | None = None) -> None:
         super().__init__()
+        #: the sessions on screen now (the profile switcher changes them)
         self.sessions = list(sessions)
+        #: every session built so far, by profile name (kept open while the app runs)
+        self.all_sessions: dict[str, Session] = {s.name: s for s in self.sessions}
+        #: the profiles the switcher offers; built into sessions on first use
+        self.available = list(available) if available else [s.profile for s in self.sessions]
+        self._session_factory = session_factory
         self.readonly = readonly
         self.jumps = JumpIndex()
         #: loads scheduled for after the next frame and not started yet (see ``after_frame``)
@@ -108,7 +116,7 @@ class CleanroomApp(App):
 
     async def action_quit(self) -> None:
         # close the HTTP clients before the loop goes away: a clean quit prints nothing
-        await asyncio.gather(*(s.aclose() for s in self.sessions), return_exceptions=True)
+        await asyncio.gather(*(s.aclose() for s in self.all_sessions.values()), return_exceptions=True)
         self.exit()
 
     # ------------------------------------------------------------------ global actions
@@ -130,6 +138,62 @@ class CleanroomApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(readonly=self.readonly))
+
+    # ------------------------------------------------------------------ profiles
+    def action_switch_profile(self) -> None:
+        """Pick which profile (or all of them) the home screen shows."""
+        from rich.text import Text
+
+        from .screens.pick import PickScreen
+
+        current = {s.name for s in self.sessions}
+        choices: list[tuple[str, Text]] = []
+        if len(self.available) > 1:
+            mark = "● " if current == {p.name for p in self.available} else "  "
+            choices.append(("*", Text(f"{mark}All profiles ({len(self.available)})")))
+        for profile in self.available:
+            mark = "● " if current == {profile.name} else "  "
+            label = Text(mark)
+            label.append(profile.name, style=f"bold {profile.color}" if profile.color else "bold")
+            label.append(f"  {profile.platform}", style="dim")
+            if profile.read_only:
+                label.append("  read-only", style="dim")
+            choices.append((profile.name, label))
+        self.push_screen(PickScreen("Switch profile", choices), self._switch_to)
+
+    def _switch_to(self, choice: str | None) -> None:
+        if choice is None:
+            return
+        wanted = self.available if choice == "*" else [p for p in self.available if p.name == choice]
+        try:
+            sessions = [self._session_of(p) for p in wanted]
+        except Exception as exc:  # e.g. the profile's secret is missing: say so, stay where we are
+            self.notify(str(exc), title="Cannot switch profile", severity="error", markup=False)
+            return
+        if not sessions:
+            return
+        self.sessions = sessions
+        self.run_worker(self._show_home(), group="switch-profile", exclusive=True, exit_on_error=False)
+
+    def _session_of(self, profile: Profile) -> Session:
+        session = self.all_sessions.get(profile.name)
+        if session is None:
+            if self._session_factory is None:
+                raise RuntimeError(f"profile {profile.name} is not available in this run")
+            session = self._session_factory(profile)
+            if self.readonly:
+                session.readonly = True
+            session.on_online_change(self._online_changed)
+            self.all_sessions[profile.name] = session
+        return session
+
+    async def _show_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        home = self.screen
+        if isinstance(home, HomeScreen):
+            await home.show_sessions(self.sessions)
+        self._start_identify()
 
     # ------------------------------------------------------------------ jump index
     def index_rooms(self, session: Session, rooms: Sequence[Any]) -> None:
@@ -207,8 +271,11 @@ class CleanroomApp(App):
 
 
 def run(profiles: Sequence[Profile], *, demo_options: EmulatorOptions | None = None,
-        readonly: bool = False, store: Any = None) -> int:
+        readonly: bool = False, store: Any = None, available: Sequence[Profile] | None = None) -> int:
     """Run the TUI on ``profiles`` (the CLI's entry point). Returns the process exit code.
+
+    ``available`` are the profiles the switcher (``P``) offers, by default ``profiles``; the ones
+    not started with are connected when first chosen.
 
     ``store`` is the shared cache (``tui.store.Store``); by default the store in the user cache dir
     (the demo's entries are kept apart per seed and scale: see ``build_sessions``).
@@ -220,7 +287,12 @@ def run(profiles: Sequence[Profile], *, demo_options: EmulatorOptions | None = N
     from .text import set_display_timezone
 
     set_display_timezone(tz)
-    app = CleanroomApp(sessions, readonly=readonly)
+
+    def factory(profile: Profile) -> Session:
+        return build_sessions([profile], store=store, demo_options=demo_options, readonly=readonly)[0]
+
+    app = CleanroomApp(sessions, readonly=readonly, available=available or profiles,
+                       session_factory=factory)
     app.run()
     return app.return_code or 0
 

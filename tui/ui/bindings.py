@@ -50,6 +50,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("jump", "colon,ctrl+p", "app.command_palette", "Jump",
             "Jump to any room, collaboration, question or run by name or id (CR-…, CRQ-…)", "global",
             key_display=":"),
+    Command("switch-profile", "P", "app.switch_profile", "Profiles",
+            "Switch profile: one of the configured profiles, or all of them at once", "global",
+            show=False, key_display="P"),
     # on every screen
     Command("back", "escape,backspace", "app.back", "Back", "Go back to the previous screen", "screen",
             key_display="esc"),

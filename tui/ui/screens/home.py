@@ -76,6 +76,20 @@ class HomeScreen(BaseScreen):
         if tables:
             tables[0].focus()
 
+    async def show_sessions(self, sessions: Sequence[Session]) -> None:
+        """The profile switcher: this screen, rebuilt for other profiles (loads in flight stop)."""
+        self.app.workers.cancel_node(self)
+        self.sessions = list(sessions)
+        self.session = self.sessions[0] if self.sessions else None
+        for state in (self._room_types, self._rooms, self._as_of):
+            state.clear()
+        self._pending.clear()
+        self._painted.clear()
+        await self.recompose()
+        self.on_mount()
+        self.update_chrome()
+        self.initial_load()
+
     def initial_load(self) -> None:
         """Paint last session's rows at once (no models, no HTTP library needed), then load."""
         for i, session in enumerate(self.sessions):
