@@ -110,6 +110,11 @@ class ReadOnlyProfile(LaunchError):
     pass
 
 
+class PlatformOffline(LaunchError):
+    """The session's last call could not reach the platform: nothing is sent until one gets through
+    (a POST now would most likely lose its answer)."""
+
+
 class DuplicateLaunch(LaunchError):
     """The same thing was launched with the same parameters moments ago; ``entries``: newest first."""
 
@@ -584,6 +589,10 @@ class Launcher:
     async def _guarded(self, spec: _Spec, allow_duplicate: bool) -> LaunchOutcome:
         if self.gateway.readonly:
             raise ReadOnlyProfile(f"profile {self.profile.name!r} is read-only: launching is disabled")
+        session = self.gateway.session
+        if session is not None and not getattr(session, "online", True):
+            raise PlatformOffline(f"profile {self.profile.name!r} is offline: launching is disabled until the "
+                                  "platform answers again")
         if not allow_duplicate:
             earlier = self.recent_launches(spec.target, spec.fingerprint_params)
             if earlier:
@@ -726,6 +735,6 @@ class Launcher:
 __all__ = [
     "DUPLICATE_WINDOW_S", "FLOW_REPLAY", "FLOW_RESUME", "FLOW_RUN", "INSIGHT_QUERY", "QUESTION_RUN",
     "BudgetExhausted", "DuplicateLaunch", "FlowLaunchForm", "InvalidParameters", "LaunchError", "LaunchFailed",
-    "LaunchForm", "LaunchOutcome", "LaunchUnknown", "Launcher", "ReadOnlyProfile", "Reconciled", "answer_lost",
+    "LaunchForm", "LaunchOutcome", "LaunchUnknown", "Launcher", "PlatformOffline", "ReadOnlyProfile", "Reconciled", "answer_lost",
     "parse_target", "target_of",
 ]

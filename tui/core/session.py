@@ -236,6 +236,11 @@ class Session:
         """Send one write. Never retried here (the HTTP layer sends writes exactly once)."""
         if self.readonly:
             raise PermissionError(f"profile {self.name!r} is read-only: writes are refused")
+        if not self.online:
+            # the last call could not reach the platform: a write now would most likely be lost
+            # on the way, leaving its outcome unknown; wait for a read to get through first
+            raise PermissionError(f"profile {self.name!r} is offline: writes are disabled until the "
+                                  "platform answers again (r retries)")
         return await self.call(fn)
 
 

@@ -61,6 +61,9 @@ class CleanroomApp(App):
         self.jumps = JumpIndex()
         #: loads scheduled for after the next frame and not started yet (see ``after_frame``)
         self.scheduled = 0
+        from .reconnect import Reconnector
+
+        self.reconnector = Reconnector(self, self._back_online)
         for session in self.sessions:
             if readonly:
                 session.readonly = True
@@ -112,7 +115,21 @@ class CleanroomApp(App):
                 screen.update_chrome()
 
     def _online_changed(self, session: Session, online: bool) -> None:
+        if online:
+            self.reconnector.online(session)
+        else:
+            self.reconnector.offline(session)
         self.call_later(self.refresh_chrome)
+
+    def _back_online(self, session: Session) -> None:
+        """A probe got an answer: reload the screen on top if it shows that profile."""
+        from .screens.base import BaseScreen
+
+        self.refresh_chrome()
+        screen = self.screen
+        if isinstance(screen, BaseScreen) and session in screen.header_sessions():
+            screen.reload()
+        self.notify(f"{session.name}: the platform answers again.", title="Back online", markup=False)
 
     async def action_quit(self) -> None:
         # close the HTTP clients before the loop goes away: a clean quit prints nothing

@@ -50,6 +50,10 @@ def confirm_and_send(screen: Screen, session: Session, *, title: str, request: s
         screen.notify("Read-only mode: writes are disabled.", title="Refused", severity="warning",
                       markup=False)
         return
+    if not session.online:
+        screen.notify(f"{session.name} is offline: writes are disabled until the platform answers "
+                      "again (r retries).", title="Refused", severity="warning", markup=False)
+        return
     from .screens.confirm import ConfirmScreen
 
     async def send() -> None:
