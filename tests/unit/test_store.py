@@ -338,14 +338,15 @@ def test_adding_a_migration_is_one_function(tmp_path, monkeypatch):
     with Store.open(path) as s:
         s.put("p", "rooms", "all", [1])
 
-    def v2(conn):
+    def add_etag(conn):
         conn.execute("ALTER TABLE cache ADD COLUMN etag TEXT")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, v2])
-    monkeypatch.setattr(migrations, "LATEST_VERSION", 2)
-    monkeypatch.setattr("tui.store.db.LATEST_VERSION", 2)
+    latest = migrations.LATEST_VERSION + 1
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, add_etag])
+    monkeypatch.setattr(migrations, "LATEST_VERSION", latest)
+    monkeypatch.setattr("tui.store.db.LATEST_VERSION", latest)
     with Store.open(path) as s:
-        assert s.warnings == [] and s.info()["schema_version"] == 2
+        assert s.warnings == [] and s.info()["schema_version"] == latest
         assert s.get("p", "rooms", "all").value == [1]
         columns = [r[1] for r in s._conn.execute("PRAGMA table_info(cache)")]
         assert "etag" in columns
@@ -363,3 +364,32 @@ def test_store_imports_neither_textual_nor_httpx():
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_budget_ledgers_survive_eviction_and_cache_clear(tmp_path, clock):
+    with Store.open(tmp_path / "s.sqlite3", now=clock) as s:
+        s.ledger_put("p", "creates", [1.0, 2.0])
+        s.put("p", "rooms", "all", ["x" * 1000])
+        s.clear()
+        assert s.get("p", "rooms", "all") is None
+        assert s.ledger_get("p", "creates") == [1.0, 2.0]  # the platform still counts those calls
+        s.clear("p", everything=True)
+        assert s.ledger_get("p", "creates") is None
+
+
+def test_v1_file_keeps_its_budget_entries_when_migrated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    migrations.MIGRATIONS[0](conn)  # a file written by the first release
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(f"PRAGMA application_id = {migrations.APPLICATION_ID}")
+    conn.execute("INSERT INTO cache (profile, kind, key, value, fetched_us, size) "
+                 "VALUES ('p', 'budget', 'creates', '[5.0]', 1, 5)")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as s:
+        assert s.warnings == [] and s.info()["schema_version"] == migrations.LATEST_VERSION
+        assert s.ledger_get("p", "creates") == [5.0]
+        assert s.get("p", "budget", "creates") is None

@@ -17,6 +17,7 @@ import pytest
 
 from tui.store import Store
 from tui.store import cache as cache_rows
+from tui.store.migrations import LATEST_VERSION
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[2]
@@ -124,7 +125,7 @@ def test_newer_schema_is_moved_aside(tmp_path):
     conn.close()
     store = Store.open(path, now=fixed_clock)
     assert _asides(path, "newer") and "newer release" in store.warnings[0]
-    assert store.get("p", "rooms", "all") is None and store.info()["schema_version"] == 1
+    assert store.get("p", "rooms", "all") is None and store.info()["schema_version"] == LATEST_VERSION
     _usable(store)
 
 

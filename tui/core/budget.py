@@ -25,8 +25,9 @@ Times come from ``now`` (an aware-UTC ``datetime`` callable), the clock the prof
 shrunk for the demo's fast clock, or a test's manual clock. A window is rolling: a read at ``t``
 stops counting at ``t + hour_s`` (as the emulator's strict mode counts).
 
-Create times, read times and backoffs are written to the store (cache kind ``budget``) and read
-back on every question, so the TUI and a headless ``watch`` of the same profile share one budget
+Create times, read times and backoffs are written to the store's ledger table (not the cache:
+eviction or ``cache clear`` must not forget calls the platform still counts) and read back on
+every question, so the TUI and a headless ``watch`` of the same profile share one budget
 and a restart does not forget the last hour. Without a store the ledger lives in memory.
 """
 
@@ -250,7 +251,9 @@ class BudgetLedger:
         if self._store is None:
             return None
         try:
-            entry = self._store.get(self.profile, STORE_KIND, key)
+            if hasattr(self._store, "ledger_get"):
+                return self._store.ledger_get(self.profile, key)
+            entry = self._store.get(self.profile, STORE_KIND, key)  # a plain cache (tests, MemoryStore)
         except Exception:  # the ledger must never take a launch or the watcher down
             log.debug("budget ledger: store read failed", exc_info=True)
             return None
@@ -260,7 +263,10 @@ class BudgetLedger:
         if self._store is None:
             return
         try:
-            self._store.put(self.profile, STORE_KIND, key, value)
+            if hasattr(self._store, "ledger_put"):
+                self._store.ledger_put(self.profile, key, value)
+            else:
+                self._store.put(self.profile, STORE_KIND, key, value)
         except Exception:
             log.debug("budget ledger: store write failed", exc_info=True)
 

@@ -67,7 +67,21 @@ def _v1(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1]
+def _v2(conn: sqlite3.Connection) -> None:
+    # budget ledgers move out of the evictable cache (they were cache kind "budget")
+    conn.execute("""CREATE TABLE ledger (
+                        profile TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        updated_us INTEGER NOT NULL,
+                        PRIMARY KEY (profile, key)
+                    )""")
+    conn.execute("""INSERT INTO ledger (profile, key, value, updated_us)
+                    SELECT profile, key, value, fetched_us FROM cache WHERE kind = 'budget'""")
+    conn.execute("DELETE FROM cache WHERE kind = 'budget'")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_v1, _v2]
 LATEST_VERSION = len(MIGRATIONS)
 
 

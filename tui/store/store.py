@@ -1,4 +1,5 @@
-"""``Store``: the one object the app holds — response cache, launch journal and watch list.
+"""``Store``: the one object the app holds — response cache, launch journal, watch list and budget
+ledgers.
 
 One SQLite connection per Store, shared between the asyncio loop and worker threads behind a
 lock. Every failure of the file or the disk is absorbed here (DESIGN.md principle 6): reads
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import cache, journal, watchlist
+from . import cache, journal, ledger, watchlist
 from .cache import CacheEntry
 from .db import Opened, error_kind, file_bytes, live_bytes, move_aside, open_database, open_memory
 from .journal import JournalEntry
@@ -210,6 +211,16 @@ class Store:
     def watch_list(self, profile: str | None = None) -> list[WatchItem]:
         return self._read(lambda c: watchlist.items(c, profile), [])
 
+    # ------------------------------------------------------------------ budget ledgers
+
+    def ledger_get(self, profile: str, key: str) -> Any:
+        """A budget ledger's saved state (JSON value), or None."""
+        return self._read(lambda c: ledger.get(c, profile, key), None)
+
+    def ledger_put(self, profile: str, key: str, value: Any) -> None:
+        now_us = to_us(self._now())
+        self._write(lambda c: ledger.put(c, profile, key, value, now_us), None)
+
     # ------------------------------------------------------------------ housekeeping
 
     def info(self) -> dict[str, Any]:
@@ -249,14 +260,16 @@ class Store:
                 **details, "warnings": list(self.warnings)}
 
     def clear(self, profile: str | None = None, *, everything: bool = False) -> None:
-        """Delete cached entries (of one profile, or all). The launch journal and the watch list
-        are kept — above all the journal's *unresolved intents*, the only record that a lost
-        create-run may exist; ``everything=True`` deletes those too."""
+        """Delete cached entries (of one profile, or all). The launch journal, the watch list and
+        the budget ledgers are kept — above all the journal's *unresolved intents*, the only record
+        that a lost create-run may exist, and the last hour's calls the platform still counts;
+        ``everything=True`` deletes those too."""
         def wipe(c: sqlite3.Connection) -> None:
             cache.clear(c, profile)
             if everything:
                 journal.clear(c, profile)
                 watchlist.clear(c, profile)
+                ledger.clear(c, profile)
 
         self._write(wipe, None)
         self._give_back_space(checkpoint=True)
