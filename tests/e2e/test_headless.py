@@ -173,8 +173,8 @@ def test_quick_path_serves_warm_reads_without_the_client_stack(cli, emu):
 
 
 def test_quick_reads_stay_in_step_with_the_client(tmp_path, monkeypatch):
-    """quick.py restates a few facts of tui/api/liveramp: the token file, the API root, the shapes."""
-    from tui.api.liveramp import LiveRampClient
+    """quick.py and the client share tui/api/liveramp/paths: the token file, the API root, the shapes."""
+    from tui.api.liveramp import LiveRampClient, paths
     from tui.api.liveramp import models as m
     from tui.config import Profile
     from tui.headless import quick
@@ -184,9 +184,9 @@ def test_quick_reads_stay_in_step_with_the_client(tmp_path, monkeypatch):
                       client_id="0oa1", secret_env="UNUSED")
     client = LiveRampClient(profile)
     assert quick.token_file(profile) == client.tokens.cache_path
-    assert quick.api_root(profile.base_url) == client.base_url
+    assert paths.api_root(profile.base_url) == client.base_url
     for kind, model in (("runs", m.QuestionRun), ("cleanrooms", m.CleanRoom), ("questions", m.CleanRoomQuestion)):
-        canonical, accepted = quick.SHAPES[kind]
+        canonical, accepted = paths.FIELDS[kind]
         assert canonical == set(model().model_dump(by_alias=True)), kind
         spellings = {choice for f in model.model_fields.values()
                      if f.validation_alias is not None and not isinstance(f.validation_alias, str)
