@@ -24,13 +24,14 @@ from .records import text
 RUNS_PAGE = paths.MAX_RUNS_PAGE
 #: clean rooms / questions per list call (the client's defaults, so the cache keys mean the same)
 LIST_PAGE = paths.LIST_PAGE
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_ROOM_DISPLAY = re.compile(r"(?i)^CR-\d+$")
-_QUESTION_DISPLAY = re.compile(r"(?i)^CRQ-\d+$")
+# patterns, compiled (and cached by ``re``) on first use: most calls never need them
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_ROOM_DISPLAY = r"(?i)^CR-\d+$"
+_QUESTION_DISPLAY = r"(?i)^CRQ-\d+$"
 
 
 def looks_like_uuid(value: str) -> bool:
-    return bool(_UUID.match(value.strip()))
+    return bool(re.match(_UUID, value.strip()))
 
 
 def lr_models() -> Any:
@@ -161,7 +162,7 @@ class LiveRampCatalog:
             if rooms is None:
                 rooms = self.rooms()
             found = [r for r in rooms if _room_matches(r, wanted)]
-            if not found and not _ROOM_DISPLAY.match(wanted.strip()):
+            if not found and not re.match(_ROOM_DISPLAY, wanted.strip()):
                 found = [r for r in rooms if text(r, "name").strip().lower() == wanted.strip().lower()]
             if len(found) == 1:
                 return found[0]
@@ -175,7 +176,7 @@ class LiveRampCatalog:
             if room is not None:
                 refs = [r for r in refs if r.room_id == text(room, "id")]
             found = [r for r in refs if r.matches(wanted)]
-            if not found and not _QUESTION_DISPLAY.match(wanted.strip()):
+            if not found and not re.match(_QUESTION_DISPLAY, wanted.strip()):
                 found = [r for r in refs if r.name.strip().lower() == wanted.strip().lower()]
             if len({r.id for r in found}) > 1:
                 raise UsageError(f"{wanted!r} names {len(found)} questions; use its CRQ- display id or --room")
