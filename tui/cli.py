@@ -160,9 +160,12 @@ def main(argv: list[str] | None = None) -> int:
 def _finish(code: int) -> int:
     """A headless command is done — its output written, its store and connections closed: flush
     and leave without the interpreter's teardown (freeing every module costs ~10 ms, a seventh
-    of a quick read). Returns only when a worker thread is still running (then exit normally)."""
+    of a quick read). Returns (a normal exit) when a worker thread is still running or a tracer
+    or profiler is installed."""
     import threading
 
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return code  # coverage or a profiler writes its data at exit
     if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
         return code
     logging = sys.modules.get("logging")

@@ -6,8 +6,8 @@ by round so they share the machine's noise. Per call: wall time and token reques
 emulator's ``world.token_requests`` before/after). Ours runs with a warm token (the unmeasured
 first call caches it); the SDK requests a token on every call, as it does.
 
-What is compared (the ratio is the median of the per-round ratios, robust to load changing
-between rounds):
+What is compared (in a shuffled order each round; the ratio is the median of the per-round
+ratios, robust to load changing between rounds):
 
 - ``runs --question <uuid> --json`` vs ``get-cr-question-runs`` on that question — like for like;
 - ``runs --question CRQ-… --json`` — the display id resolved from the cache;
@@ -38,6 +38,7 @@ import argparse
 import glob
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -232,8 +233,12 @@ def measure(quick: bool = False, *, rounds: int | None = None, wheel: str | None
                 same = {r["id"] for r in sdk_json(done.stdout)} == ours_ids
         walls: dict[str, list[float]] = {name: [] for name in commands}
         tokens: dict[str, list[int]] = {name: [] for name in commands}
+        order = list(commands)
+        shuffle = random.Random(7).shuffle
         for _ in range(rounds):
-            for name, argv in commands.items():
+            shuffle(order)  # no command always runs first (or right after the SDK)
+            for name in order:
+                argv = commands[name]
                 wall, spent, _ = timer(argv)
                 walls[name].append(wall)
                 tokens[name].append(spent)
