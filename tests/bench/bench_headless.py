@@ -301,8 +301,8 @@ def measure(quick: bool = False, *, rounds: int | None = None, wheel: str | None
         rows.append(row(f"runs --question <uuid> --json, {BIG_CACHE_MB} MB cache", statistics.median(big["uuid"]),
                         statistics.median(big["sdk"]), "s", f"≤ {TARGET:.2f}× SDK get-cr-question-runs", r <= TARGET,
                         f"{r:.2f}× the SDK; the store runs PRAGMA quick_check on every open (O(file size))"))
-    ours_tokens = statistics.mean(tokens["uuid"] + tokens["display"] + tokens["all"])
-    sdk_tokens = statistics.mean(tokens["sdk"]) if sdk_med else None
+    ours_tokens = float(statistics.mean(tokens["uuid"] + tokens["display"] + tokens["all"]))
+    sdk_tokens = float(statistics.mean(tokens["sdk"])) if sdk_med else None
     rows.append(row("token requests per call after the first", ours_tokens, sdk_tokens, "requests", "0",
                     ours_tokens == 0, "ours reads the shared token cache; the SDK fetches one per process"))
     floors = (("pass", "floor: python -c pass"), ("nosite", "floor: python -S -c pass (no site)"),
