@@ -173,20 +173,23 @@ class Timer:
         return wall, self.world.token_requests - before, done
 
 
-def sdk_script(timer: Timer, sdk: Path, configs: dict[str, Path]) -> tuple[float, int, set[str]]:
-    """The SDK equivalent of ``runs --json``: questions per room, then runs per question, one process each."""
-    started, tokens, run_ids = time.perf_counter(), 0, set()
+def sdk_script(timer: Timer, sdk: Path, configs: dict[str, Path]) -> tuple[float, int, set[str], int]:
+    """The SDK equivalent of ``runs --json``: questions per room, then runs per question, one process each.
+    Returns wall time, token requests, the run ids listed and the processes started."""
+    started, tokens, run_ids, processes = time.perf_counter(), 0, set(), 0
     for config in configs.values():
+        processes += 1
         _, spent, done = timer([str(sdk), "get-cleanroom-questions", "--config", str(config), "--output-format",
                                 "json"], check=False)
         tokens += spent
         for question in sdk_json(done.stdout):
+            processes += 1
             _, spent, got = timer([str(sdk), "get-cr-question-runs", "--config", str(config),
                                    "--cleanroom-question-id", question["id"], "--limit", "100",
                                    "--output-format", "json"], check=False)
             tokens += spent
             run_ids |= {r["id"] for r in sdk_json(got.stdout)}
-    return time.perf_counter() - started, tokens, run_ids
+    return time.perf_counter() - started, tokens, run_ids, processes
 
 
 def fill_cache(path: Path, megabytes: int) -> None:
@@ -270,7 +273,7 @@ def measure(quick: bool = False, *, rounds: int | None = None, wheel: str | None
         if sdk is not None:
             runs_of = [sdk_script(timer, sdk, configs)
                        for _ in range(QUICK_SDK_SCRIPT_ROUNDS if quick else SDK_SCRIPT_ROUNDS)]
-            script = (statistics.median(r[0] for r in runs_of), runs_of[0][1], runs_of[0][2] == all_ids)
+            script = (statistics.median(r[0] for r in runs_of), runs_of[0][1], runs_of[0][2] == all_ids, runs_of[0][3])
         questions, rooms = len(world.questions), len(world.cleanrooms)
 
     med = {name: statistics.median(values) for name, values in walls.items()}
@@ -284,13 +287,13 @@ def measure(quick: bool = False, *, rounds: int | None = None, wheel: str | None
                          f"same runs as the SDK: {'yes' if same else 'NO'}" if r is not None else "SDK unavailable")
                         + f"; {len(ours_ids)} runs, warm token"))
     if script is not None:
-        wall, sdk_tokens, same_all = script
+        wall, sdk_tokens, same_all, processes = script
         rows.append(row("runs --json (all rooms)", med["all"], wall, "s",
                         f"≤ {TARGET:.2f}× the SDK equivalent", med["all"] <= TARGET * wall,
                         f"{med['all'] / wall:.3f}×; ours: 1 + {rooms} + {questions} GETs in one process, "
-                        f"concurrent over keep-alive connections; SDK: {rooms + questions} processes "
-                        f"(get-cleanroom-questions per room, get-cr-question-runs per question; it cannot list "
-                        f"rooms), {sdk_tokens} token requests; same runs: {'yes' if same_all else 'NO'}"))
+                        f"concurrent over keep-alive connections; SDK: {processes} processes "
+                        f"(get-cleanroom-questions per room, get-cr-question-runs per question it may read; it "
+                        f"cannot list rooms), {sdk_tokens} token requests; same runs: {'yes' if same_all else 'NO'}"))
         rows.append(row("runs --json (all rooms) vs one SDK call", med["all"], sdk_med, "s", "—", None,
                         f"{ratio(walls['all'], walls['sdk']):.2f}× a single get-cr-question-runs (scale only)"))
     else:
