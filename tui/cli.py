@@ -127,7 +127,8 @@ def _cache(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """The program: ``argv`` None means "run as the process" (console script, ``python -m tui``),
-    which lets a one-shot headless command skip the interpreter's teardown (:func:`_finish`)."""
+    which lets a headless command skip the interpreter's teardown (:func:`_finish`) and a one-shot
+    read run without the garbage collector."""
     program = argv is None
     argv = sys.argv[1:] if argv is None else list(argv)
     command = wanted_command(argv)
