@@ -173,8 +173,8 @@ def test_quick_path_serves_warm_reads_without_the_client_stack(cli, emu):
 
 
 def test_quick_reads_stay_in_step_with_the_client(tmp_path, monkeypatch):
-    """quick.py restates a few facts of tui/api/liveramp: the token file, the API root, the shapes."""
-    from tui.api.liveramp import LiveRampClient
+    """quick.py and the client share tui/api/liveramp/paths: the token file, the API root, the shapes."""
+    from tui.api.liveramp import LiveRampClient, paths
     from tui.api.liveramp import models as m
     from tui.config import Profile
     from tui.headless import quick
@@ -184,9 +184,9 @@ def test_quick_reads_stay_in_step_with_the_client(tmp_path, monkeypatch):
                       client_id="0oa1", secret_env="UNUSED")
     client = LiveRampClient(profile)
     assert quick.token_file(profile) == client.tokens.cache_path
-    assert quick.api_root(profile.base_url) == client.base_url
+    assert paths.api_root(profile.base_url) == client.base_url
     for kind, model in (("runs", m.QuestionRun), ("cleanrooms", m.CleanRoom), ("questions", m.CleanRoomQuestion)):
-        canonical, accepted = quick.SHAPES[kind]
+        canonical, accepted = paths.FIELDS[kind]
         assert canonical == set(model().model_dump(by_alias=True)), kind
         spellings = {choice for f in model.model_fields.values()
                      if f.validation_alias is not None and not isinstance(f.validation_alias, str)
@@ -358,3 +358,164 @@ def test_tables_show_untrusted_text_inert():
     text = "\n".join(lines)
     assert "\x1b" not in text and "\x07" not in text and "\u202e" not in text
     assert "␛[31m" in lines[1] and all(len(line) <= 40 for line in lines)
+
+
+# --------------------------------------------------------------------------- start-up and the fast path
+
+def test_console_script_form_exits_fast_with_everything_flushed(cli, emu):
+    """As pip's console script calls it (``main()`` without argv): the teardown is skipped
+    (:func:`tui.cli._finish`), yet stdout is complete and the exit code is the command's."""
+    script = "import sys\nfrom tui.cli import main\nsys.exit(main())\n"
+    question = emu.liveramp.find_question(QUESTION)
+    expected = cli.json("runs", "--question", question.id)
+    for _ in range(2):  # the second call is served by the quick path
+        done = subprocess.run([sys.executable, "-c", script, "runs", "--question", question.id, "--json"],
+                              env=cli.env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == expected
+    missing = subprocess.run([sys.executable, "-c", script, "run", "00000000-0000-0000-0000-000000000000"],
+                             env=cli.env, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 3 and "HTTP 404" in missing.stderr
+    # a reader that stops early (| head -1) gets its line and no traceback
+    with subprocess.Popen([sys.executable, "-c", script, "runs", "--jsonl"], env=cli.env, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as proc:
+        assert json.loads(proc.stdout.readline())["id"]
+        proc.stdout.close()
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 0 and "Traceback" not in err
+
+
+def test_parser_builds_only_the_named_command():
+    from tui.cli import COMMANDS, HEADLESS, build_parser, wanted_command
+    from tui.headless.parser import COMMANDS as HEADLESS_COMMANDS
+
+    assert HEADLESS == HEADLESS_COMMANDS and set(HEADLESS) < set(COMMANDS)
+    assert wanted_command([]) is None and wanted_command(["--demo", "--readonly"]) is None
+    assert wanted_command(["runs", "--json"]) == "runs"
+    assert wanted_command(["--profile", "runs", "rooms"]) == "rooms"  # a profile may be called "runs"
+    assert wanted_command(["--prof", "runs", "rooms", "--json"]) == "rooms"  # argparse's prefix of --profile
+    assert wanted_command(["--seed=3", "status"]) == "status"
+    assert wanted_command(["--help"]) == wanted_command(["bogus"]) == wanted_command(["rooms", "-h"][1:]) == "*"
+    args = build_parser("runs").parse_args(["--profile", "p", "runs", "--question", "q", "--json"])
+    assert (args.command, args.profile, args.question, args.json) == ("runs", "p", ["q"], True)
+    full = build_parser().parse_args(["--profile", "p", "runs", "--question", "q", "--json"])
+    assert vars(full) == vars(args)  # the same namespace as with every command defined
+
+
+def test_tui_start_parses_without_the_headless_package():
+    probe = ("import sys\nfrom tui.cli import build_parser, wanted_command\n"
+             "args = build_parser(wanted_command(['--demo'])).parse_args(['--demo'])\n"
+             "print(args.command, args.demo, sorted(m for m in sys.modules if m.startswith('tui.headless')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=30)
+    assert done.stdout.strip() == "None True []", done.stderr
+
+
+def test_namespace_rule_is_shared_with_the_sessions():
+    from tui.config import Profile, demo_profiles
+    from tui.core.namespace import DEMO_SCALE, DEMO_SEED, cache_namespace
+    from tui.core.session import build_sessions
+    from tui.emulator import EmulatorOptions
+
+    assert (EmulatorOptions().seed, EmulatorOptions().scale) == (DEMO_SEED, DEMO_SCALE)
+    prod = Profile(name="prod", platform="liveramp", base_url="https://api.example.com", client_id="c",
+                   secret_env="X")
+    options = EmulatorOptions(seed=11, scale=3)
+    for opts in (None, options):
+        profiles = [*demo_profiles(60.0), prod]
+        sessions = build_sessions(profiles, demo_options=opts)
+        assert [s.repo.profile for s in sessions] == [cache_namespace(p, opts) for p in profiles]
+    assert cache_namespace(prod, options) == "prod"
+    assert cache_namespace(demo_profiles(60.0)[0], options).endswith("@11x3")
+
+
+# --------------------------------------------------------------------------- quick HTTP
+
+class _Stream:
+    """A byte stream with the two methods read_response uses."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self._io = io.BytesIO(data)
+        self.readline, self.read = self._io.readline, self._io.read
+
+
+def test_quick_http_framing():
+    from tui.headless.quick import Closed, Malformed, read_response
+
+    status, headers, body, keep = read_response(_Stream(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\nX-Request-Id: a\r\n"
+        b"X-Request-Id: b\r\n\r\n[1,2,3]HTTP/1.1 next"))
+    assert (status, body, keep, headers["x-request-id"]) == (200, b"[1,2,3]", True, "a, b")
+    chunked = (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 403 Forbidden\r\nTransfer-Encoding: chunked\r\n"
+               b"Connection: close\r\n\r\n4;ext=1\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\nTrailer: x\r\n\r\n")
+    assert read_response(_Stream(chunked))[::2] == (403, b'{"a":1}')
+    assert read_response(_Stream(chunked))[3] is False  # Connection: close
+    assert read_response(_Stream(b"HTTP/1.0 200 OK\r\n\r\n[]"))[2:] == (b"[]", False)  # ends with the connection
+    assert read_response(_Stream(b"HTTP/1.1 204 No Content\r\n\r\n"))[2] == b""
+    for bad in (b"SPDY/3 200 OK\r\n\r\n", b"HTTP/1.1 2x0 OK\r\n\r\n", b"HTTP/1.1 200 OK\r\nno colon\r\n\r\n",
+                b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+                b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\n[]",
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"):
+        with pytest.raises(Malformed):
+            read_response(_Stream(bad))
+    with pytest.raises(Closed):
+        read_response(_Stream(b""))
+
+
+def test_quick_reader_retries_a_dropped_keep_alive_once_and_defers_on_junk():
+    """A server that closes an idle connection: the GET goes again on a new one. Junk: None (full client)."""
+    import socket as sockets
+
+    from tui.config import Profile
+    from tui.headless.quick import QuickLiveRamp
+
+    answers = [b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]", None,  # then drops the kept connection
+               b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\n[{\"id\": \"r\"}]", b"garbage\r\n\r\n"]
+    server = sockets.create_server(("127.0.0.1", 0))
+    seen: list[bytes] = []
+
+    def serve() -> None:
+        pending = list(answers)
+        while pending:
+            conn, _ = server.accept()
+            with conn:
+                while pending:
+                    request = conn.recv(65536)
+                    if not request:
+                        break
+                    seen.append(request)
+                    answer = pending.pop(0)
+                    if answer is None:
+                        break  # close without answering
+                    conn.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    profile = Profile(name="t", platform="liveramp", base_url=f"http://127.0.0.1:{server.getsockname()[1]}",
+                      client_id="c", secret_env="X")
+    quick = QuickLiveRamp(profile, "tok")
+    try:
+        first = quick.get("/cleanrooms", {"limit": 5, "offset": 0, "status": None})
+        assert first is not None and first.ok and first.body == []
+        second = quick.get("/cleanroom-questions/q%2F1/cleanroom-question-runs")
+        assert second is not None and second.body == [{"id": "r"}]
+        assert quick.get("/x") is None
+    finally:
+        quick.close()
+        server.close()
+    assert seen[0].startswith(b"GET /v1/cleanrooms?limit=5&offset=0 HTTP/1.1\r\n")
+    assert b"\r\nAuthorization: Bearer tok\r\n" in seen[0] and b"status" not in seen[0]
+    assert seen[1] == seen[2] and seen[1].startswith(b"GET /v1/cleanroom-questions/q%2F1/")
+
+
+def test_quick_reader_defers_to_the_client_under_a_proxy():
+    from tui.headless.quick import proxied
+
+    assert not proxied("https", "api.habu.com", {})
+    assert proxied("https", "api.habu.com", {"HTTPS_PROXY": "http://proxy:3128"})
+    assert proxied("https", "api.habu.com", {"all_proxy": "socks5://p", "NO_PROXY": "example.com,"})
+    assert not proxied("https", "api.habu.com", {"https_proxy": "http://p", "no_proxy": ".habu.com"})
+    assert not proxied("https", "api.habu.com", {"https_proxy": "http://p", "no_proxy": "*"})
+    assert not proxied("http", "127.0.0.1", {"http_proxy": "http://p", "no_proxy": "localhost,127.0.0.1:8900"})
+    assert not proxied("http", "127.0.0.1", {"https_proxy": "http://p"})  # another scheme's proxy

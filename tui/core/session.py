@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..config import Profile
+from .namespace import cache_namespace
 from .repo import Cached, CacheStore, Repo
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -247,7 +248,7 @@ class Session:
 def _import_client(platform: str) -> None:
     import importlib
 
-    importlib.import_module("..api.liveramp" if platform == "liveramp" else "..api.infosum", __package__)
+    importlib.import_module("..api.liveramp.client" if platform == "liveramp" else "..api.infosum", __package__)
 
 
 def build_sessions(profiles: list[Profile], *, store: CacheStore | None = None,
@@ -261,15 +262,9 @@ def build_sessions(profiles: list[Profile], *, store: CacheStore | None = None,
     demo: DemoWorld | None = None
     sessions = []
     for profile in profiles:
-        namespace = None
-        if profile.embedded:
-            if demo is None:
-                demo = DemoWorld(demo_options)
-            # EmulatorOptions' defaults (seed 7, scale 1) without importing the emulator at start
-            seed = demo_options.seed if demo_options is not None else 7
-            scale = demo_options.scale if demo_options is not None else 1
-            namespace = f"{profile.name}@{seed}x{scale}"
+        if profile.embedded and demo is None:
+            demo = DemoWorld(demo_options)
         sessions.append(Session(profile, store=store, demo=demo if profile.embedded else None,
                                 readonly=readonly, client_options=client_options,
-                                cache_namespace=namespace))
+                                cache_namespace=cache_namespace(profile, demo_options)))
     return sessions

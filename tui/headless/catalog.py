@@ -15,27 +15,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
+from ..api.liveramp import paths
 from .context import NOT_CACHED, SKIPPABLE, Context, ReadError, UsageError
 from .records import text
 
 #: runs per question a listing reads: one page, newest first (the SPEC maximum; the TUI's history)
-RUNS_PAGE = 100
+RUNS_PAGE = paths.MAX_RUNS_PAGE
 #: clean rooms / questions per list call (the client's defaults, so the cache keys mean the same)
-LIST_PAGE = 500
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_ROOM_DISPLAY = re.compile(r"(?i)^CR-\d+$")
-_QUESTION_DISPLAY = re.compile(r"(?i)^CRQ-\d+$")
+LIST_PAGE = paths.LIST_PAGE
+# patterns, compiled (and cached by ``re``) on first use: most calls never need them
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_ROOM_DISPLAY = r"(?i)^CR-\d+$"
+_QUESTION_DISPLAY = r"(?i)^CRQ-\d+$"
 
 
 def looks_like_uuid(value: str) -> bool:
-    return bool(_UUID.match(value.strip()))
-
-
-def _seg(value: str) -> str:
-    """One path segment (as the client quotes it): an id never adds segments."""
-    return quote(str(value), safe="")
+    return bool(re.match(_UUID, value.strip()))
 
 
 def lr_models() -> Any:
@@ -94,7 +90,7 @@ class LiveRampCatalog:
     def rooms(self) -> list[dict[str, Any]]:
         got = self.ctx.fetch(self.profile, "cleanrooms", "", call=lambda c: c.list_cleanrooms(),
                              model=lambda: list[lr_models().CleanRoom],
-                             path="/cleanrooms", params={"limit": LIST_PAGE, "offset": 0})
+                             path=paths.CLEANROOMS, params={"limit": LIST_PAGE, "offset": 0})
         return list(got.value or [])
 
     def questions(self, room: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -103,7 +99,7 @@ class LiveRampCatalog:
         try:
             got = self.ctx.fetch(self.profile, "questions", rid, call=lambda c: c.list_cleanroom_questions(rid),
                                  model=lambda: list[lr_models().CleanRoomQuestion],
-                                 path=f"/cleanrooms/{_seg(rid)}/cleanroom-questions",
+                                 path=paths.cleanroom_questions(rid),
                                  params={"limit": LIST_PAGE, "offset": 0}, skippable=True)
         except ReadError as exc:
             if exc.code == NOT_CACHED:
@@ -127,14 +123,14 @@ class LiveRampCatalog:
         return list(self.ctx.fetch(
             self.profile, "runs", ref.id, call=lambda c: c.list_runs(ref.id, limit=RUNS_PAGE),
             model=lambda: list[lr_models().QuestionRun],
-            path=f"/cleanroom-questions/{_seg(ref.id)}/cleanroom-question-runs",
+            path=paths.question_runs(ref.id),
             params={"limit": RUNS_PAGE, "offset": 0}, charge=ref.id, skippable=skippable).value or [])
 
     def run(self, run_id: str) -> dict[str, Any]:
         """One run (a status read charged to the run)."""
         return dict(self.ctx.fetch(self.profile, "run", run_id, call=lambda c: c.get_run(run_id),
                                    model=lambda: lr_models().QuestionRun,
-                                   path=f"/cleanroom-question-runs/{_seg(run_id)}", charge=run_id).value or {})
+                                   path=paths.question_run(run_id), charge=run_id).value or {})
 
     # ------------------------------------------------------------------ what the cache knows
 
@@ -166,7 +162,7 @@ class LiveRampCatalog:
             if rooms is None:
                 rooms = self.rooms()
             found = [r for r in rooms if _room_matches(r, wanted)]
-            if not found and not _ROOM_DISPLAY.match(wanted.strip()):
+            if not found and not re.match(_ROOM_DISPLAY, wanted.strip()):
                 found = [r for r in rooms if text(r, "name").strip().lower() == wanted.strip().lower()]
             if len(found) == 1:
                 return found[0]
@@ -180,7 +176,7 @@ class LiveRampCatalog:
             if room is not None:
                 refs = [r for r in refs if r.room_id == text(room, "id")]
             found = [r for r in refs if r.matches(wanted)]
-            if not found and not _QUESTION_DISPLAY.match(wanted.strip()):
+            if not found and not re.match(_QUESTION_DISPLAY, wanted.strip()):
                 found = [r for r in refs if r.name.strip().lower() == wanted.strip().lower()]
             if len({r.id for r in found}) > 1:
                 raise UsageError(f"{wanted!r} names {len(found)} questions; use its CRQ- display id or --room")

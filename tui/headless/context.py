@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..core.namespace import cache_namespace
 from . import exitcodes
 from .output import JSON, JSONL, TABLE, Output
 from .times import clock, zone
@@ -100,16 +101,6 @@ class Stale:
 
     fetched_at: datetime
     reason: str
-
-
-def cache_namespace(profile: Profile, demo_options: EmulatorOptions | None) -> str:
-    """The store's key for a profile — the rule of ``tui.core.session.build_sessions``: the demo's
-    entries are kept apart per seed and scale."""
-    if not profile.embedded:
-        return profile.name
-    seed = demo_options.seed if demo_options is not None else 7
-    scale = demo_options.scale if demo_options is not None else 1
-    return f"{profile.name}@{seed}x{scale}"
 
 
 def to_json(value: Any, model: Any) -> Any:

@@ -61,16 +61,17 @@ def _since(p: argparse.ArgumentParser, what: str) -> None:
                    help=f"only {what} since WHEN: YYYY-MM-DD, YYYY-MM-DDTHH:MM[Z] or a span (30m, 24h, 7d)")
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:
-    """Register every headless command on the top-level parser's subparsers."""
-    parsers = {}
-    for name in COMMANDS:
+def add_commands(sub: argparse._SubParsersAction, only: str | None = None) -> None:
+    """Register the headless commands (every one, or ``only`` that one) on the top-level parser's subparsers."""
+    for name in COMMANDS if only is None else (only,):
         short, long = _HELP[name]
-        parsers[name] = p = sub.add_parser(name, help=short, description=long, epilog=EXIT_CODES,
-                                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p = sub.add_parser(name, help=short, description=long, epilog=EXIT_CODES,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
         _common(p)
+        _DEFINE[name](p)
 
-    runs = parsers["runs"]
+
+def _runs(runs: argparse.ArgumentParser) -> None:
     runs.add_argument("--room", action="append", metavar="ROOM", help="clean room id, CR- display id or name")
     runs.add_argument("--question", action="append", metavar="QUESTION",
                       help="cleanroom question id, CRQ- display id or name")
@@ -79,9 +80,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     _since(runs, "runs submitted")
     runs.add_argument("--limit", type=int, metavar="N", help="only the newest N runs (after filtering)")
 
-    parsers["run"].add_argument("run_id", metavar="RUN_ID", help="question run id")
 
-    events = parsers["events"]
+def _run(run: argparse.ArgumentParser) -> None:
+    run.add_argument("run_id", metavar="RUN_ID", help="question run id")
+
+
+def _events(events: argparse.ArgumentParser) -> None:
     events.add_argument("collaboration", metavar="COLLAB", help="collaboration id (CLB.…) or exact name")
     events.add_argument("--type", action="append", metavar="TYPE",
                         help="event type, with or without TYPE_ (e.g. DATASET_ADDED); repeatable")
@@ -95,12 +99,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     events.add_argument("--interval", type=float, default=5.0, metavar="S",
                         help="--follow: seconds between polls (default 5)")
 
-    watch = parsers["watch"]
+
+def _watch(watch: argparse.ArgumentParser) -> None:
     watch.add_argument("run_ids", nargs="+", metavar="RUN_ID", help="question run ids")
     watch.add_argument("--until-done", action="store_true", help="poll until every run has finished")
     watch.add_argument("--timeout", type=float, metavar="S", help="with --until-done: give up after S seconds (exit 5)")
 
-    launch = parsers["launch"]
+
+def _launch(launch: argparse.ArgumentParser) -> None:
     launch.add_argument("question", metavar="QUESTION", help="cleanroom question id, CRQ- display id or name")
     launch.add_argument("--param", action="append", metavar="NAME=VALUE", help="run-time parameter; repeatable")
     launch.add_argument("--partition", action="append", metavar="NAME=VALUE",
@@ -111,6 +117,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                         help="launch even if the same parameters were launched in the last 15 min")
     launch.add_argument("--readonly", action="store_true", default=argparse.SUPPRESS,
                         help="refuse every write (the launch is refused)")
+
+
+def _nothing(p: argparse.ArgumentParser) -> None:
+    """``rooms`` and ``status`` take only the common options."""
+
+
+_DEFINE = {"rooms": _nothing, "runs": _runs, "run": _run, "events": _events, "watch": _watch, "status": _nothing,
+           "launch": _launch}
 
 
 __all__ = ["COMMANDS", "EXIT_CODES", "add_commands"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-_SPAN = re.compile(r"(?i)^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$")
+_SPAN = r"(?i)^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d|w)\s*$"  # compiled on first use
 _SPAN_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -40,7 +40,7 @@ def local(dt: datetime, tz: tzinfo | None = None) -> datetime:
 def parse_since(text: str, now: datetime, tz: tzinfo | None = None) -> datetime:
     """``text`` → an aware datetime (see the module docstring)."""
     value = (text or "").strip()
-    span = _SPAN.match(value)
+    span = re.match(_SPAN, value)
     if span:
         seconds = float(span.group(1)) * _SPAN_SECONDS[span.group(2).lower()]
         return now - timedelta(seconds=seconds)

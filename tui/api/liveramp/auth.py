@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -29,13 +28,14 @@ from typing import Any
 
 from ...config import Budget, ConfigError, write_private
 from ..http import NO_RETRY, REDACT, ApiError, HttpCore, TokenBudgetExceeded
+from . import paths
 from .models import TokenInfo, parse_datetime
 
 log = logging.getLogger("tui.api.liveramp.auth")
 
 TOKEN_PATH = "/oauth/token"
 #: stop using a token this long before it expires (the SDK uses the same margin)
-REFRESH_MARGIN_S = 60.0
+REFRESH_MARGIN_S = paths.REFRESH_MARGIN_S
 #: lifetime assumed when the answer carries neither expiresAt nor expiresIn (documented: 12 h)
 DEFAULT_LIFETIME_S = 43200.0
 #: how long to wait for another process that holds the token lock before giving up
@@ -88,8 +88,8 @@ class TokenState:
 
     def to_json(self) -> bytes:
         return json.dumps({
-            "accessToken": self.access_token,
-            "expiresAt": self.expires_at.isoformat() if self.expires_at else None,
+            paths.TOKEN_KEY: self.access_token,
+            paths.EXPIRES_KEY: self.expires_at.isoformat() if self.expires_at else None,
             "issued": [t.isoformat() for t in self.issued],
         }, indent=1).encode()
 
@@ -98,10 +98,10 @@ class TokenState:
         data = json.loads(raw)
         if not isinstance(data, dict):
             raise ValueError("token cache is not an object")
-        token = data.get("accessToken")
+        token = data.get(paths.TOKEN_KEY)
         issued = [t for t in (parse_datetime(x) for x in data.get("issued") or []) if t is not None]
         return cls(access_token=token if isinstance(token, str) and token else None,
-                   expires_at=parse_datetime(data.get("expiresAt")), issued=sorted(issued))
+                   expires_at=parse_datetime(data.get(paths.EXPIRES_KEY)), issued=sorted(issued))
 
 
 def local_expiry(info: TokenInfo, now: datetime) -> datetime:
@@ -121,10 +121,7 @@ def local_expiry(info: TokenInfo, now: datetime) -> datetime:
     return now + timedelta(seconds=DEFAULT_LIFETIME_S)
 
 
-def cache_file_name(profile_name: str, base_url: str, client_id: str) -> str:
-    digest = hashlib.sha256(f"{base_url}{client_id}".encode()).hexdigest()[:12]
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", profile_name) or "profile"
-    return f"{safe}-{digest}.json"
+cache_file_name = paths.token_cache_name
 
 
 _LIMIT_WORDS = re.compile(r"(?i)limit|exceed|too many|quota")

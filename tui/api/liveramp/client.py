@@ -21,13 +21,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from ...config import Profile, state_dir
 from ..http import ApiError, HttpCore, RetryPolicy, Sleep, decode_json
+from . import paths
 from .auth import Now, TokenManager
 from .models import (
     ActivationSummary,
@@ -82,9 +82,9 @@ T = TypeVar("T")
 
 PLATFORM = "liveramp"
 #: origin used for the in-process demo (``embedded:`` profiles): the transport ignores the host
-EMBEDDED_ORIGIN = "http://liveramp.emulator"
+EMBEDDED_ORIGIN = paths.EMBEDDED_ORIGIN
 #: SPEC: the run list takes at most 100 per page; destinations lists 1..100
-MAX_RUNS_PAGE = 100
+MAX_RUNS_PAGE = paths.MAX_RUNS_PAGE
 MAX_DESTINATIONS_PAGE = 100
 #: keys under which a list may arrive wrapped instead of as a bare array
 _LIST_KEYS = ("content", "items", "data", "results", "response")
@@ -95,10 +95,7 @@ Day = date | datetime | str
 
 def api_root(profile: Profile) -> str:
     """``{base_url}/v1`` (a base URL that already ends in ``/v1`` is accepted too)."""
-    base = EMBEDDED_ORIGIN if profile.embedded else profile.base_url.rstrip("/")
-    if base.endswith("/v1"):
-        base = base[: -len("/v1")]
-    return f"{base}/v1"
+    return paths.api_root(EMBEDDED_ORIGIN if profile.embedded else profile.base_url)
 
 
 def default_token_cache_dir(profile: Profile) -> Path | None:
@@ -119,9 +116,7 @@ def level_id(level: int | str | None) -> str | None:
     return f"Level-{int(match.group(1))}" if match else text
 
 
-def _seg(value: str) -> str:
-    """One path segment: ids come from API answers and user input, never let them add segments."""
-    return quote(str(value), safe="")
+_seg = paths.seg
 
 
 def _day(value: Day | None) -> str | None:
@@ -318,7 +313,7 @@ class LiveRampClient:
     # ------------------------------------------------------------------ clean rooms
 
     async def list_cleanrooms(self, limit: int = 500, offset: int = 0) -> list[CleanRoom]:
-        return await self._get_many(CleanRoom, "/cleanrooms", {"limit": limit, "offset": offset})
+        return await self._get_many(CleanRoom, paths.CLEANROOMS, {"limit": limit, "offset": offset})
 
     async def iter_cleanrooms(self, page_size: int = 500) -> AsyncIterator[CleanRoom]:
         async for room in self._paged(lambda lim, off: self.list_cleanrooms(lim, off), page_size):
@@ -464,8 +459,7 @@ class LiveRampClient:
         """``question_type`` is ``"List"`` or ``"Analytical"`` (SPEC); dates filter on createdOn."""
         params = {"questionType": question_type, "startDate": _day(start_date), "endDate": _day(end_date),
                   "limit": limit, "offset": offset}
-        return await self._get_many(CleanRoomQuestion, f"/cleanrooms/{_seg(cleanroom_id)}/cleanroom-questions",
-                                    params)
+        return await self._get_many(CleanRoomQuestion, paths.cleanroom_questions(cleanroom_id), params)
 
     async def iter_cleanroom_questions(self, cleanroom_id: str, question_type: str | None = None,
                                        start_date: Day | None = None, end_date: Day | None = None,
@@ -516,7 +510,7 @@ class LiveRampClient:
         params = {"status": status, "startDate": _day(start_date), "endDate": _day(end_date),
                   "limit": max(1, min(int(limit), MAX_RUNS_PAGE)), "offset": offset}
         return await self._get_many(
-            QuestionRun, f"/cleanroom-questions/{_seg(cleanroom_question_id)}/cleanroom-question-runs", params)
+            QuestionRun, paths.question_runs(cleanroom_question_id), params)
 
     async def iter_runs(self, cleanroom_question_id: str, status: str | None = None,
                         start_date: Day | None = None, end_date: Day | None = None,
@@ -530,7 +524,7 @@ class LiveRampClient:
 
     async def get_run(self, run_id: str) -> QuestionRun:
         """One run's status: budgeted on the platform (≤ 20 per object per hour)."""
-        return await self._get_one(QuestionRun, f"/cleanroom-question-runs/{_seg(run_id)}")
+        return await self._get_one(QuestionRun, paths.question_run(run_id))
 
     async def create_run(self, cleanroom_question_id: str, name: str, parameters: dict[str, str],
                          partition_parameters: list[dict[str, str]] | None = None) -> QuestionRun:
