@@ -346,3 +346,27 @@ def test_two_processes_write_one_file_at_once(tmp_path):
     assert len(store.watch_list("child")) == 6 and info["journal_entries"] == 6
     store.close()
     assert _quick_check(path) == [("ok",)]
+
+
+def test_large_files_get_the_page_check_once_a_day(tmp_path, monkeypatch):
+    from tui.store import db
+
+    path = tmp_path / "store.sqlite3"
+    Store.open(path, now=fixed_clock).close()
+    monkeypatch.setattr(db, "FULL_CHECK_BYTES", 0)  # treat the file as large
+    checks = []
+    real = db._check_health
+
+    def spy(conn, *, pages=True):
+        checks.append(pages)
+        return real(conn, pages=pages)
+
+    monkeypatch.setattr(db, "_check_health", spy)
+    Store.open(path, now=lambda: T0 + timedelta(hours=1)).close()
+    Store.open(path, now=lambda: T0 + timedelta(hours=2)).close()
+    Store.open(path, now=lambda: T0 + timedelta(hours=25)).close()  # a day after the last check
+    Store.open(path, now=lambda: T0 + timedelta(hours=26)).close()
+    assert checks == [False, False, True, False]
+    monkeypatch.setattr(db, "FULL_CHECK_BYTES", 2**40)  # small files: every open
+    Store.open(path, now=lambda: T0 + timedelta(hours=27)).close()
+    assert checks[-1] is True
