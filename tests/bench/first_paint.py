@@ -7,6 +7,7 @@ clock stops as soon as the marker appears anywhere on the screen. Same logic as
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -71,10 +72,8 @@ def time_to_marker(cmd: Sequence[str], marker: str | Pattern[str], *, env: Mappi
             except ProcessLookupError:
                 break
             time.sleep(0.05)
-        try:
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
         os.close(fd)
     return found, text
 
