@@ -22,9 +22,9 @@ from re import Pattern
 
 def time_to_marker(cmd: Sequence[str], marker: str | Pattern[str], *, env: Mapping[str, str] | None = None,
                    cols: int = 120, rows: int = 40, timeout: float = 20.0,
-                   cwd: str | None = None) -> tuple[float | None, str]:
+                   cwd: str | None = None, grace: float = 0.05) -> tuple[float | None, str]:
     """Seconds until ``marker`` (a string, or a compiled regex) shows (None on timeout) and the final
-    screen text."""
+    screen text. ``grace``: seconds between SIGTERM and SIGKILL (a profiler needs time to dump)."""
     import pyte
 
     screen = pyte.Screen(cols, rows)
@@ -71,7 +71,7 @@ def time_to_marker(cmd: Sequence[str], marker: str | Pattern[str], *, env: Mappi
                 os.kill(pid, sig)
             except ProcessLookupError:
                 break
-            time.sleep(0.05)
+            time.sleep(grace)
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
         os.close(fd)
