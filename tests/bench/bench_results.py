@@ -36,12 +36,19 @@ TARGET_S = 0.5
 
 
 async def _until(pilot, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Until ``condition`` holds and the next frame (the one that shows it) has been rendered.
+
+    Not ``pilot.pause()``: that waits until the whole process is idle — other threads (the served
+    emulator) and after-paint housekeeping included — which is not what the user sees.
+    """
     deadline = time.perf_counter() + timeout
     while not condition():
         if time.perf_counter() > deadline:
             raise TimeoutError("the results pane never got there")
         await asyncio.sleep(0.002)
-    await pilot.pause()  # the frame that shows it
+    painted = asyncio.get_running_loop().create_future()
+    pilot.app.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+    await asyncio.wait_for(painted, timeout)
 
 
 def _big_run(world, now) -> tuple:
