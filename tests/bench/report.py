@@ -53,7 +53,7 @@ def cells(row: Mapping) -> list[str]:
     unit = row.get("unit", "")
     r = ratio(row)
     return [str(row.get("figure", "?")), number(row.get("ours"), unit), number(row.get("baseline"), unit),
-            "–" if r is None else f"{r:.2f}×", str(row.get("target") or "–"), verdict(row.get("passed"))]
+            "–" if r is None else f"{r:.2f}×" if r >= 0.1 else f"{r:.2g}×", str(row.get("target") or "–"), verdict(row.get("passed"))]
 
 
 def _escape(text: str) -> str:

@@ -46,6 +46,7 @@ def test_table_has_one_aligned_line_per_row_and_escapes_pipes():
     assert "1.20×" in lines[2] and lines[2].rstrip(" |").endswith("pass")
     assert "a \\| b" in lines[3] and "0.25×" in lines[3] and "FAIL" in lines[3]
     assert lines[4].count("–") >= 2  # no baseline, no ratio, no verdict
+    assert "0.001×" in report.markdown_table([row(ours=2.0, baseline=2000.0, unit="pages")])
 
 
 def test_report_names_machine_versions_failures_and_notes():
