@@ -71,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYTHONPATH", str(ROOT))  # benchmark subprocesses import this checkout
 
     names = [n for n in BENCHES if not args.only or n in args.only]
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     started = time.monotonic()
     rows: list[dict] = []
     for name in names:
@@ -83,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
 
     command = "python -m tests.bench" + (" --quick" if args.quick else "") + "".join(
         f" --only {n}" for n in args.only or [])
-    text = report.render(rows, host=report.machine(), packages=report.versions(), elapsed_s=elapsed,
+    host = report.machine()
+    if load_before is not None:  # other jobs on the machine show up here: read the figures with it
+        host["load"] = f"{load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (1 min)"
+    text = report.render(rows, host=host, packages=report.versions(), elapsed_s=elapsed,
                          quick=args.quick, command=command)
     profiling = HERE / "PROFILING.md"
     if profiling.exists():

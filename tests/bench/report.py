@@ -73,6 +73,19 @@ def markdown_table(rows: Iterable[Mapping]) -> str:
     return "\n".join([line(list(COLUMNS)), rule, *(line(b) for b in body)])
 
 
+def summary(rows: list[Mapping]) -> str:
+    passed = sum(1 for r in rows if r.get("passed") is True)
+    failed = sum(1 for r in rows if r.get("passed") is False)
+    missing = sum(1 for r in rows if r.get("target") == "not built")
+    untargeted = len(rows) - passed - failed - missing
+    parts = [f"{passed} of {len(rows)} rows pass", f"{failed} miss their target" + (" (see notes)" if failed else "")]
+    if untargeted:
+        parts.append(f"{untargeted} are reported without a target")
+    if missing:
+        parts.append(f"{missing} not built yet")
+    return "; ".join(parts) + "."
+
+
 def notes(rows: Iterable[Mapping]) -> list[str]:
     return [f"**{r.get('figure')}** — {r['note']}" for r in rows if r.get("note")]
 
@@ -108,7 +121,6 @@ def render(rows: list[Mapping], *, host: Mapping[str, str], packages: Mapping[st
            when: datetime | None = None, elapsed_s: float | None = None, quick: bool = False,
            command: str = "python -m tests.bench") -> str:
     when = when or datetime.now(UTC)
-    failed = [r for r in rows if r.get("passed") is False]
     out = [
         "# Benchmark report",
         "",
@@ -117,13 +129,13 @@ def render(rows: list[Mapping], *, host: Mapping[str, str], packages: Mapping[st
         + (" (quick mode: fewer repetitions, shorter windows)" if quick else "") + ".",
         "Every figure is compared with its baseline measured in the same run; ratio = ours / baseline.",
         "",
-        f"- Machine: {host.get('cpu')}, {host.get('cores')} cores, {host.get('ram')} RAM, {host.get('os')}",
+        f"- Machine: {host.get('cpu')}, {host.get('cores')} cores, {host.get('ram')} RAM, {host.get('os')}"
+        + (f"; load average {host['load']}" if host.get("load") else ""),
         f"- Python {host.get('python')}; " + ", ".join(f"{k} {v}" for k, v in packages.items()),
         "",
         markdown_table(rows),
         "",
-        f"{len(rows) - len(failed)} of {len(rows)} rows pass or have no target; "
-        + (f"{len(failed)} miss their target (see notes)." if failed else "none misses its target."),
+        summary(rows),
         "",
         "## Notes",
         "",

@@ -57,8 +57,14 @@ def test_report_names_machine_versions_failures_and_notes():
                          when=datetime(2026, 11, 23, 12, 0, tzinfo=UTC), elapsed_s=300, quick=True)
     assert "2026-11-23 12:00 UTC in 5.0 min" in text and "quick mode" in text
     assert "Test CPU, 2 cores, 4.0 GiB RAM" in text and "textual 8.2.8, httpx 0.28.1" in text
-    assert "1 miss their target" in text
+    assert "1 of 2 rows pass; 1 miss their target (see notes)." in text
     assert "- **jump** — too slow: 0.7 s" in text and "- **start-up** — 5 runs, median" in text
+
+
+def test_summary_counts_untargeted_and_missing_rows():
+    rows = [row(), row(passed=None, target="report"), row(passed=None, target="not built")]
+    assert report.summary(rows) == ("1 of 3 rows pass; 0 miss their target; 1 are reported without a target; "
+                                    "1 not built yet.")
 
 
 def test_machine_and_versions_are_filled_in():
