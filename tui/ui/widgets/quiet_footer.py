@@ -29,7 +29,7 @@ class QuietFooter(Footer):
             self._pending = True
             self.call_after_refresh(self._recompose_if_changed)
 
-    def _on_show_keys(self) -> tuple:
+    def _keys_on_show(self) -> tuple:
         """What the footer would show: every active binding with its state."""
         return tuple((name, b.key, b.key_display, b.action, b.description, b.show, b.group, enabled, tooltip)
                      for name, (_node, b, enabled, tooltip) in self.screen.active_bindings.items())
@@ -38,7 +38,7 @@ class QuietFooter(Footer):
         self._pending = False
         if not self.is_attached:
             return
-        keys = self._on_show_keys()
+        keys = self._keys_on_show()
         if keys == self._shown:
             return
         self._shown = keys
