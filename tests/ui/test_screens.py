@@ -116,12 +116,27 @@ async def test_completed_run_results_are_paged_with_a_count(world):
         assert f"500 of {pane.total:,} rows loaded" in screen_text(app)
         results = pane.table
         assert results.has_focus
-        # scrolling near the end fetches the next page
-        await press(pilot, "G")
-        assert pane.loaded == min(1000, pane.total)
+        # m (or scrolling near the last loaded row) fetches the next page
         await press(pilot, "m")
-        assert pane.loaded == min(1500, pane.total)
+        assert pane.loaded == min(1000, pane.total)
         assert results.row_count == pane.loaded
+        # G jumps to the last rows of the whole result, fetching only the last page
+        reads = lr.counters.data_reads[done.id]
+        await press(pilot, "G")
+        last = (pane.total - 1) // 500 * 500
+        assert lr.counters.data_reads[done.id] == reads + 1
+        assert (pane.start, pane.loaded) == (last, pane.total)
+        assert results.cursor_row == results.row_count - 1
+        assert results.selected.key == f"row{pane.total - 1}"
+        assert f"rows {last + 1:,}–{pane.total:,} of {pane.total:,} loaded" in screen_text(app)
+        # near the top of that window the page before is fetched; g goes back to the first rows
+        results.move_cursor(row=3)
+        await wait_for_workers(pilot)
+        assert pane.start == last - 500 and results.row_count == pane.loaded - pane.start
+        assert results.selected.key == f"row{last + 3}", "the cursor stays on its row"
+        await press(pilot, "g")
+        assert (pane.start, results.cursor_row) == (0, 0)
+        assert results.selected.key == "row0"
         # parameters and audit
         await press(pilot, "right_square_bracket")
         names = {r[0] for r in plain_rows(table(app, "#params-pane"))}

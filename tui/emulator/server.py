@@ -22,6 +22,20 @@ Demo identities (DESIGN.md):
 """
 
 
+def listening_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
+    """A bound TCP socket with ``TCP_NODELAY`` (accepted connections inherit it on Linux).
+
+    Without it every request after the first on a keep-alive connection can stall ~40 ms on
+    loopback (Nagle + delayed ACK): a test-server artifact a real platform does not have, which
+    would distort every HTTP benchmark against the emulator.
+    """
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    return sock
+
+
 def serve(options: EmulatorOptions, host: str = "127.0.0.1", port: int = 8900) -> None:
     app = create_app(options)
     print(f"cleanroom-tui emulator on http://{host}:{port}  (LiveRamp under /v1, InfoSum under /api)",
@@ -29,7 +43,9 @@ def serve(options: EmulatorOptions, host: str = "127.0.0.1", port: int = 8900) -
     print(f"  seed={options.seed} speed={options.speed} scale={options.scale} "
           f"strict_limits={options.strict_limits}", file=sys.stderr)
     print(IDENTITIES, file=sys.stderr)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    sock = listening_socket(host, port)
+    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 class ServedEmulator:
@@ -38,9 +54,7 @@ class ServedEmulator:
     def __init__(self, options: EmulatorOptions | None = None) -> None:
         self.options = options or EmulatorOptions()
         self.app = create_app(self.options)
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
+        self._sock = listening_socket("127.0.0.1", 0)
         self.port = self._sock.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")

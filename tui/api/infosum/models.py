@@ -118,7 +118,9 @@ StrMap = Annotated[dict[str, str], BeforeValidator(_to_str_map)]
 class Model(BaseModel):
     """Base for every InfoSum model: unknown fields ignored, nulls mean "absent"."""
 
-    model_config = ConfigDict(extra="ignore", populate_by_name=True, coerce_numbers_to_str=True)
+    # defer_build: validators are built on a model's first use, not at import (start-up time, issue 5)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, coerce_numbers_to_str=True,
+                              defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

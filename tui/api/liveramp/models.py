@@ -124,6 +124,8 @@ class LRModel(BaseModel):
         populate_by_name=True,
         alias_generator=to_camel,
         coerce_numbers_to_str=True,
+        # validators are built on a model's first use, not at import (start-up time, issue 5)
+        defer_build=True,
     )
 
     @model_validator(mode="before")

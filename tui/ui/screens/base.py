@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TabbedContent
+from textual.widgets import Input, TabbedContent
 
 from ...core.session import Session
 from ..bindings import WRITE_ACTIONS, bindings
@@ -27,6 +27,7 @@ from ..widgets.context_header import ContextHeader
 from ..widgets.filter_bar import FilterBar
 from ..widgets.load_state import LoadState, describe_error
 from ..widgets.offline_banner import OfflineBanner
+from ..widgets.quiet_footer import QuietFooter
 from ..widgets.resource_table import ResourceTable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,7 +62,7 @@ class BaseScreen(Screen):
         yield OfflineBanner()
         yield from self.compose_body()
         yield FilterBar()
-        yield Footer(show_command_palette=False)
+        yield QuietFooter(show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

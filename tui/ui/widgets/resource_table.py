@@ -263,8 +263,13 @@ class ResourceTable(DataTable):
                     width = cell.cell_len
                     if width > widths[i]:
                         widths[i] = width
+            widened = False
             for column, width in zip(columns, widths, strict=True):
+                widened = widened or width != column.content_width
                 column.content_width = width
+            if widened:  # lines rendered before this were cut to the old widths: render them again
+                self._update_count += 1
+                self.refresh()
             header = self.header_height if self.show_header else 0
             self.virtual_size = Size(sum(c.get_render_width(self) for c in self.columns.values())
                                      + self._row_label_column_width, self._total_row_height + header)

@@ -1,0 +1,144 @@
+"""The benchmark report: rows from every bench module → one table, plus the machine and versions.
+
+A row is ``{"figure", "ours", "baseline", "unit", "target", "passed", "note"}``; the ratio is
+computed here (ours / baseline) so no bench module can get it wrong. ``passed`` is True/False, or
+None for figures that are reported without a target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import platform
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from importlib import metadata
+
+COLUMNS = ("figure", "ours", "baseline", "ratio", "target", "pass/fail")
+PACKAGES = ("textual", "rich", "httpx", "pydantic", "starlette", "uvicorn")
+
+
+def ratio(row: Mapping) -> float | None:
+    ours, base = row.get("ours"), row.get("baseline")
+    if not isinstance(ours, int | float) or not isinstance(base, int | float) or not base:
+        return None
+    if math.isnan(ours) or math.isnan(base):
+        return None
+    return ours / base
+
+
+def number(value: object, unit: str = "") -> str:
+    """A figure for the table: 3 significant digits, thousands separated, unit appended."""
+    if value is None:
+        return "–"
+    if not isinstance(value, int | float) or math.isnan(value):
+        return "n/a"
+    if value == int(value) and abs(value) >= 10:
+        text = f"{int(value):,}"
+    elif abs(value) >= 100:
+        text = f"{value:,.0f}"
+    elif abs(value) >= 1:
+        text = f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
+    else:
+        text = f"{value:.3f}" if value else "0"
+    return f"{text} {unit}".strip() if unit else text
+
+
+def verdict(passed: bool | None) -> str:
+    return "pass" if passed is True else "FAIL" if passed is False else "–"
+
+
+def cells(row: Mapping) -> list[str]:
+    unit = row.get("unit", "")
+    r = ratio(row)
+    return [str(row.get("figure", "?")), number(row.get("ours"), unit), number(row.get("baseline"), unit),
+            "–" if r is None else f"{r:.2f}×" if r >= 0.1 else f"{r:.2g}×", str(row.get("target") or "–"), verdict(row.get("passed"))]
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown_table(rows: Iterable[Mapping]) -> str:
+    """A Markdown table, column-aligned so it also reads well in a terminal."""
+    body = [[_escape(c) for c in cells(r)] for r in rows]
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(COLUMNS)]
+
+    def line(values: list[str]) -> str:
+        return "| " + " | ".join(v.ljust(w) if i == 0 else v.rjust(w)
+                                 for i, (v, w) in enumerate(zip(values, widths, strict=True))) + " |"
+
+    rule = "|" + "|".join("-" * (w + 1) + ":" if i else ":" + "-" * (w + 1) for i, w in enumerate(widths)) + "|"
+    return "\n".join([line(list(COLUMNS)), rule, *(line(b) for b in body)])
+
+
+def summary(rows: list[Mapping]) -> str:
+    passed = sum(1 for r in rows if r.get("passed") is True)
+    failed = sum(1 for r in rows if r.get("passed") is False)
+    missing = sum(1 for r in rows if r.get("target") == "not built")
+    untargeted = len(rows) - passed - failed - missing
+    parts = [f"{passed} of {len(rows)} rows pass", f"{failed} miss their target" + (" (see notes)" if failed else "")]
+    if untargeted:
+        parts.append(f"{untargeted} are reported without a target")
+    if missing:
+        parts.append(f"{missing} not built yet")
+    return "; ".join(parts) + "."
+
+
+def notes(rows: Iterable[Mapping]) -> list[str]:
+    return [f"**{r.get('figure')}** — {r['note']}" for r in rows if r.get("note")]
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ram = "?"
+    with contextlib.suppress(ValueError, OSError, AttributeError):
+        ram = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB"
+    return {"cpu": cpu, "cores": str(os.cpu_count() or "?"), "ram": ram,
+            "os": f"{platform.system()} {platform.release()}", "python": platform.python_version()}
+
+
+def versions(packages: Iterable[str] = PACKAGES) -> dict[str, str]:
+    out = {}
+    for name in packages:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def render(rows: list[Mapping], *, host: Mapping[str, str], packages: Mapping[str, str],
+           when: datetime | None = None, elapsed_s: float | None = None, quick: bool = False,
+           command: str = "python -m tests.bench") -> str:
+    when = when or datetime.now(UTC)
+    out = [
+        "# Benchmark report",
+        "",
+        f"Generated by `{command}` on {when:%Y-%m-%d %H:%M} UTC"
+        + (f" in {elapsed_s / 60:.1f} min" if elapsed_s is not None else "")
+        + (" (quick mode: fewer repetitions, shorter windows)" if quick else "") + ".",
+        "Every figure is compared with its baseline measured in the same run; ratio = ours / baseline.",
+        "",
+        f"- Machine: {host.get('cpu')}, {host.get('cores')} cores, {host.get('ram')} RAM, {host.get('os')}"
+        + (f"; load average {host['load']}" if host.get("load") else ""),
+        f"- Python {host.get('python')}; " + ", ".join(f"{k} {v}" for k, v in packages.items()),
+        "",
+        markdown_table(rows),
+        "",
+        summary(rows),
+        "",
+        "## Notes",
+        "",
+    ]
+    out += [f"- {n}" for n in notes(rows)] or ["- (none)"]
+    return "\n".join(out) + "\n"

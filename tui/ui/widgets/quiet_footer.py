@@ -1,0 +1,45 @@
+"""Textual's Footer, recomposed at most once per refresh and only when the keys it shows change.
+
+Textual's ``Footer`` recomposes on every bindings signal — each focus change, each screen-stack
+update — and each recompose re-creates and re-styles every key. Opening a run's results sends
+about nine such signals, and the recomposes were the largest single cost of showing the first page
+(tests/bench/PROFILING.md). Here the signals are coalesced into one pending recompose, which is
+skipped when the bindings on show (keys, descriptions, enabled state) are what is already shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class QuietFooter(Footer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending = False
+        self._shown: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._recompose_if_changed)
+
+    def _keys_on_show(self) -> tuple:
+        """What the footer would show: every active binding with its state."""
+        return tuple((name, b.key, b.key_display, b.action, b.description, b.show, b.group, enabled, tooltip)
+                     for name, (_node, b, enabled, tooltip) in self.screen.active_bindings.items())
+
+    async def _recompose_if_changed(self) -> None:
+        self._pending = False
+        if not self.is_attached:
+            return
+        keys = self._keys_on_show()
+        if keys == self._shown:
+            return
+        self._shown = keys
+        await self.recompose()
