@@ -426,8 +426,9 @@ def write_view(path: Path, rows: Iterable[EventRow]) -> int:
         with open(tmp, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(CSV_HEADER)
-            for count, row in enumerate(rows, 1):
+            for row in rows:
                 writer.writerow(csv_row(row))
+                count += 1
     tmp.replace(path)
     return count
 

@@ -187,6 +187,14 @@ class CleanroomApp(App):
             from .screens.collaboration import CollaborationScreen
 
             return CollaborationScreen(session, target)
+        if kind == "events":  # a collaboration's event log (target.id is the collaboration id)
+            from .screens.events import EventsScreen
+
+            return EventsScreen(session, target)
+        if kind in ("room_timeline", "question_timeline", "run_timeline"):
+            from .screens.timeline import TimelineScreen
+
+            return TimelineScreen(session, target)
         raise ValueError(f"cannot open a {kind}")
 
     def open(self, session: Session, target: Target) -> None:
