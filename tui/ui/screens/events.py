@@ -48,21 +48,22 @@ class EventsScreen(BaseScreen):
     DEFAULT_CSS = """
     EventsScreen #filter-row { height: 3; }
     EventsScreen #server-filter { width: 1fr; }
-    EventsScreen #filter-error { width: 2fr; height: 3; padding: 0 1; color: $text-error; }
+    EventsScreen #filter-error { width: 1fr; height: 3; padding: 0 1; color: $text-error; }
     EventsScreen #filter-error.-ok { color: $text-muted; }
     EventsScreen #events-status { height: 1; padding: 0 1; color: $text-muted; }
-    EventsScreen #events-body { height: 1fr; }
-    EventsScreen #events-table { width: 1fr; }
-    EventsScreen #event-side { width: 36%; max-width: 60; min-width: 30; border-left: tall $panel; }
-    EventsScreen #event-detail-scroll { height: 1fr; }
-    EventsScreen #entities-pane { height: 10; }
+    EventsScreen #events-table { height: 1fr; }
+    EventsScreen #event-side { height: 11; border-top: tall $panel; }
+    EventsScreen #event-detail-scroll { width: 3fr; }
+    EventsScreen #entities-pane { width: 2fr; height: 1fr; }
     """
     BINDINGS = bindings("log-filter", "log-same-type", "log-same-company", "log-order", "log-pause",
                         "log-jump-time", "log-export-server")
     AUTO_FOCUS = "#events-table"
+    #: poll for new events on a (wall-clock) timer; tests turn it off and call :meth:`poll_now`
+    LIVE = True
 
     def __init__(self, session: Session, target: Target, *, tail: TailPolicy | None = None,
-                 live: bool = True) -> None:
+                 live: bool | None = None) -> None:
         super().__init__(session)
         self.target = target
         self.server_filter = ""
@@ -70,12 +71,13 @@ class EventsScreen(BaseScreen):
         self.feed: EventFeed | None = None
         embedded = getattr(session.profile, "embedded", False)
         self.tail = tail or TailPolicy(interval=2.0 if embedded else 5.0)
-        #: False in tests: polls happen only when a test calls :meth:`poll_now`
-        self.live = live
+        self.live = self.LIVE if live is None else live
         self._tail_timer: Any = None
         self._names: dict[str, str] = {}
         self._export_progress = ""
         self._generation = 0
+        #: the last filter built by T / c (a ``filters.Filter``), to extend it cleanly
+        self._built_filter: Any = None
 
     @property
     def cid(self) -> str:
@@ -94,13 +96,12 @@ class EventsScreen(BaseScreen):
                                   style="dim"), id="filter-error", classes="-ok")
             yield Static(id="events-status")
             yield LoadState(id="events-state")
-            with Horizontal(id="events-body"):
-                yield EventTable(self._columns(), title="events", id="events-table")
-                with Vertical(id="event-side"):
-                    with VerticalScroll(id="event-detail-scroll"):
-                        yield Details(id="event-detail")
-                    yield TablePane("Entities (Enter opens)", ENTITY_COLUMNS, table_title="event entities",
-                                    id="entities-pane")
+            yield EventTable(self._columns(), title="events", id="events-table")
+            with Horizontal(id="event-side"):
+                with VerticalScroll(id="event-detail-scroll"):
+                    yield Details(id="event-detail")
+                yield TablePane("Entities (Enter opens)", ENTITY_COLUMNS, table_title="event entities",
+                                id="entities-pane")
 
     def _columns(self) -> list[Column]:
         return [
@@ -290,10 +291,10 @@ class EventsScreen(BaseScreen):
                  f"{feed.loaded:,} loaded"]
         if feed.search:
             parts.append(f"search: {feed.display_count:,} of the loaded events match")
-        if not self.live:
-            parts.append("live tail off")
-        elif self.tail.paused:
+        if self.tail.paused:
             parts.append("live tail PAUSED (p resumes)")
+        elif not self.live:
+            parts.append("live tail off")
         else:
             parts.append(f"live · every {self.tail.base():g}s")
         if self._export_progress:
@@ -344,8 +345,9 @@ class EventsScreen(BaseScreen):
     def open_entity(self, entity: dict[str, str]) -> None:
         kind = OPENABLE.get(entity.get("type", ""))
         if kind in ("dataset", "destination"):
-            self.run_worker(self._open_in_collaboration(kind, entity["id"]), exclusive=True, group="open-entity",
-                            exit_on_error=False)
+            # an app worker: this screen's own workers end when it is popped
+            self.app.run_worker(self._open_in_collaboration(kind, entity["id"]), exclusive=True,
+                                group="open-entity", exit_on_error=False)
             return
         what = plain(entity.get("type", "") or "entity", 40).removeprefix("ENTITY_").lower()
         self.notify(f"No screen shows a {what} yet; its id is {plain(entity.get('id'), 80)} (y copies it).",
@@ -390,8 +392,12 @@ class EventsScreen(BaseScreen):
     def _narrow(self, field: str, value: str) -> None:
         from ...api.infosum import filters as f
 
-        combined = f.and_(self.server_filter or None, f.eq(field, value))
+        built = self._built_filter
+        # a filter built here keeps its structure (no needless parentheses); typed text is wrapped
+        current = built if built is not None and str(built) == self.server_filter else (self.server_filter or None)
+        combined = f.and_(current, f.eq(field, value))
         self.apply_filter(str(combined))
+        self._built_filter = combined
 
     def action_filter_same_type(self) -> None:
         row = self.table.selected
@@ -414,10 +420,12 @@ class EventsScreen(BaseScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, FilterBar):
+            event.prevent_default()  # BaseScreen's handler filters ResourceTables; this is not one
             self.table.set_search(event.value)
             self._update_status()
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        event.prevent_default()
         self.table.focus()
 
     # ------------------------------------------------------------------ jump to time

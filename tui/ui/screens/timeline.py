@@ -290,10 +290,12 @@ class TimelineScreen(BaseScreen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if isinstance(event.input, FilterBar):
+            event.prevent_default()  # BaseScreen's handler filters ResourceTables; this is not one
             self.table.set_search(event.value)
             self._status()
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        event.prevent_default()
         self.table.focus()
 
     def action_export(self) -> None:

@@ -268,7 +268,7 @@ class EventTable(ScrollView, can_focus=True):
         return strip
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # without the scrollbar
         if y == 0:
             return self._header(width)
         row = int(self.scroll_y) + y - 1
