@@ -72,7 +72,7 @@ class CleanRoomScreen(TabbedScreen):
         ("questions", "Questions"), ("flows", "Flows"), ("exports", "Exports"),
         ("schedules", "Schedules"),
     )
-    BINDINGS = bindings("delete-question", "change-role", "open-log")
+    BINDINGS = bindings("delete-question", "change-role", "open-timeline")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)

@@ -36,7 +36,7 @@ def _m() -> Any:
 
 class RunScreen(TabbedScreen):
     TABS = (("results", "Results"), ("parameters", "Parameters"), ("audit", "History & audit"))
-    BINDINGS = bindings("load-all", "open-log")
+    BINDINGS = bindings("load-all", "open-timeline")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
