@@ -7,7 +7,7 @@ from textual.widgets import Input, Static
 
 from tui.core.eventlog import read_export_csv
 from tui.emulator.infosum.events import EventDetail
-from tui.ui.screens.events import EventsScreen
+from tui.ui.screens.events import EventsScreen, QueryInfoScreen
 from tui.ui.widgets.event_table import EventTable
 
 from .conftest import SIZE, assert_snapshot, open_key, press, screen_text, session, table, wait_for_workers
@@ -202,10 +202,25 @@ async def test_search_narrows_and_order_and_jump(world):
         assert t.cursor <= 700
 
 
-async def test_entity_of_a_dataset_event_opens_the_dataset_stats(world):
+async def test_entities_open_a_query_and_a_dataset(world):
     app, _lr, inf = world
     async with app.run_test(size=SIZE) as pilot:
         screen, t = await open_events(pilot, inf)
+        # a query is named in the metadata: it is offered as an entity and opens the query's status
+        screen.apply_filter("event_type eq 'TYPE_INSIGHT_QUERY_SUCCESSFUL'")
+        await wait_for_workers(pilot)
+        event = t.selected
+        query_id = event.metadata["query_id"]
+        await press(pilot, "enter")
+        entities = table(app, "#entities-pane")
+        assert entities.select_key(f"{len(event.entities)}:{query_id}")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, QueryInfoScreen)
+        text = screen_text(app)
+        assert query_id in text and event.metadata["query"][:30] in text
+        assert "HTTP 404" in text or "Status" in text  # the API's answer either way, as a view
+        await press(pilot, "escape")
+        assert app.screen is screen
         screen.apply_filter("event_type eq 'TYPE_DATASET_ADDED'")
         await wait_for_workers(pilot)
         event = t.selected

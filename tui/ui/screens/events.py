@@ -18,7 +18,9 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...core.eventlog import EventFeed, EventRow, TailPolicy, session_fetch, write_view
@@ -325,11 +327,17 @@ class EventsScreen(BaseScreen):
         if not row.metadata:
             pairs.append(("Metadata", Text("none (or not visible without the detailed-logs right)", style="dim")))
         detail.show(pairs)
+        entities = list(row.entities)
+        query_id = row.metadata.get("query_id")
+        if query_id and not any(e["type"] == "ENTITY_QUERY" for e in entities):
+            # queries are named in metadata, not entities (reference §7.4): offer them the same way
+            entities.append({"id": query_id, "name": row.metadata.get("query") or query_id,
+                             "company_id": row.company_id, "type": "ENTITY_QUERY"})
         pane.table.set_rows(Row(key=f"{i}:{e['id']}", cells=(
             safe(e["name"] or e["id"], 50), safe(e["type"].removeprefix("ENTITY_"), 30),
             safe(self._names.get(e["company_id"]) or e["company_id"], 40), safe(e["id"], 60)),
-            copy_id=e["id"], payload=e) for i, e in enumerate(row.entities))
-        pane.set_title(f"Entities (Enter opens) · {len(row.entities)}")
+            copy_id=e["id"], payload=e) for i, e in enumerate(entities))
+        pane.set_title(f"Entities (Enter opens) · {len(entities)}")
 
     def on_event_table_opened(self, message: EventTable.Opened) -> None:
         """Enter on an event: go to its entities (Enter again opens one)."""
@@ -346,6 +354,9 @@ class EventsScreen(BaseScreen):
 
     def open_entity(self, entity: dict[str, str]) -> None:
         kind = OPENABLE.get(entity.get("type", ""))
+        if kind == "query":
+            self.app.push_screen(QueryInfoScreen(self.session, entity))
+            return
         if kind in ("dataset", "destination"):
             # an app worker: this screen's own workers end when it is popped
             self.app.run_worker(self._open_in_collaboration(kind, entity["id"]), exclusive=True,
@@ -547,6 +558,59 @@ class EventsScreen(BaseScreen):
     def on_unmount(self) -> None:
         if self._tail_timer is not None:
             self._tail_timer.stop()
+
+
+class QueryInfoScreen(ModalScreen[None]):
+    """A query named by an event: what the event says, and what the API says about it now."""
+
+    DEFAULT_CSS = """
+    QueryInfoScreen { align: center middle; }
+    QueryInfoScreen > VerticalScroll {
+        width: 90%; max-width: 110; height: auto; max-height: 80%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    """
+    BINDINGS = [Binding("escape,q,enter", "close", "Close")]
+
+    def __init__(self, session: Session, entity: dict[str, str]) -> None:
+        super().__init__()
+        self.session = session
+        self.entity = entity
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Details(id="query-info")
+            yield LoadState(id="query-state")
+
+    def on_mount(self) -> None:
+        self.query_one("#query-info", Details).show(self._pairs(), title="Query")
+        self.run_worker(self._load(), exclusive=True, exit_on_error=False)
+
+    def _pairs(self) -> list[tuple[str, Text]]:
+        e = self.entity
+        pairs = [("Id", safe(e.get("id"), 100))]
+        if e.get("name") and e.get("name") != e.get("id"):
+            pairs.append(("Query", multiline(e.get("name"), 2000)))
+        return pairs
+
+    async def _load(self) -> None:
+        state = self.query_one("#query-state", LoadState)
+        state.loading("query status")
+        try:
+            status = await self.session.call(lambda c: c.query_status(self.entity["id"]))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # e.g. 404: queries are not kept forever
+            state.failed(exc)
+            return
+        state.idle()
+        pairs = self._pairs() + [("Status", safe(status.status, 40)), ("Done", Text("yes" if status.done else "no"))]
+        if status.error:
+            pairs.append(("Error", multiline(status.error, 1000)))
+        self.query_one("#query-info", Details).show(pairs, title="Query")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 _FROZEN = False
