@@ -55,7 +55,7 @@ class EventsScreen(BaseScreen):
     EventsScreen #filter-error.-ok { color: $text-muted; }
     EventsScreen #events-status { height: 1; padding: 0 1; color: $text-muted; }
     EventsScreen #events-table { height: 1fr; }
-    EventsScreen #event-side { height: 11; border-top: tall $panel; }
+    EventsScreen #event-side { height: 35%; max-height: 11; min-height: 4; border-top: tall $panel; }
     EventsScreen #event-detail-scroll { width: 3fr; }
     EventsScreen #entities-pane { width: 2fr; height: 1fr; }
     """
@@ -109,8 +109,8 @@ class EventsScreen(BaseScreen):
     def _columns(self) -> list[Column]:
         return [
             Column("Time", 19, lambda r: short_time(r.time)),
-            Column("Type", 24, lambda r: r.type.removeprefix("TYPE_") if r.type else DASH),
-            Column("Company", 16, lambda r: self._names.get(r.company_id) or r.company_id or DASH),
+            Column("Type", 24, lambda r: r.type.removeprefix("TYPE_") if r.type else DASH, min_width=12),
+            Column("Company", 16, lambda r: self._names.get(r.company_id) or r.company_id or DASH, min_width=10),
             Column("Message", None, lambda r: r.message),
         ]
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from ...core.eventlog import (
@@ -66,9 +66,8 @@ def run_timeline_target(session: Session, run: Target) -> Target:
 class TimelineScreen(BaseScreen):
     DEFAULT_CSS = """
     TimelineScreen #timeline-status { height: 1; padding: 0 1; color: $text-muted; }
-    TimelineScreen #timeline-body { height: 1fr; }
-    TimelineScreen #timeline-table { width: 1fr; }
-    TimelineScreen #timeline-side { width: 34%; max-width: 60; min-width: 28; border-left: tall $panel; }
+    TimelineScreen #timeline-table { height: 1fr; }
+    TimelineScreen #timeline-side { height: 30%; max-height: 9; min-height: 3; border-top: tall $panel; }
     """
     BINDINGS = bindings("log-order")
     AUTO_FOCUS = "#timeline-table"
@@ -96,16 +95,15 @@ class TimelineScreen(BaseScreen):
         with Vertical(classes="body"):
             yield Static(id="timeline-status")
             yield LoadState(id="timeline-state")
-            with Horizontal(id="timeline-body"):
-                yield EventTable([
-                    Column("Time", 19, lambda e: short_time(e.time)),
-                    Column("Source", 8, lambda e: e.source),
-                    Column("Subject", 24, lambda e: e.subject),
-                    Column("Status / event", 16, lambda e: e.status),
-                    Column("Message", None, lambda e: e.message),
-                ], title="timeline", id="timeline-table")
-                with Vertical(id="timeline-side"), VerticalScroll():
-                    yield Details(id="timeline-detail")
+            yield EventTable([
+                Column("Time", 19, lambda e: short_time(e.time)),
+                Column("Source", 8, lambda e: e.source),
+                Column("Subject", 36, lambda e: e.subject, min_width=14),
+                Column("Status / event", 16, lambda e: e.status, min_width=10),
+                Column("Message", None, lambda e: e.message),
+            ], title="timeline", id="timeline-table")
+            with VerticalScroll(id="timeline-side"):
+                yield Details(id="timeline-detail")
 
     @property
     def table(self) -> EventTable:

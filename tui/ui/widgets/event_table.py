@@ -50,6 +50,11 @@ class Column:
     #: cells; None = this column takes the width the others leave
     width: int | None
     cell: Callable[[Any], str]
+    #: how narrow it may get on a small terminal, so the flexible column keeps ``FLEX_MIN`` cells
+    min_width: int | None = None
+
+
+FLEX_MIN = 32
 
 
 class _Empty:
@@ -155,6 +160,7 @@ class EventTable(ScrollView, can_focus=True):
         self.new_rows = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(2048)
         self._highlighted_key: object = object()
+        self._width_cache: dict[int, list[int]] = {}
 
     # ------------------------------------------------------------------ data
     def set_source(self, source: Source, *, newest_first: bool | None = None) -> None:
@@ -223,11 +229,24 @@ class EventTable(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ rendering
     def _widths(self, width: int) -> list[int]:
-        fixed = sum(c.width or 0 for c in self.columns) + max(0, len(self.columns) - 1)
-        flex = [c for c in self.columns if c.width is None]
-        rest = max(8, width - fixed - 1)
-        share = rest // len(flex) if flex else 0
-        return [c.width if c.width is not None else share for c in self.columns]
+        found = self._width_cache.get(width)
+        if found is None:
+            found = self._width_cache[width] = self._layout(width)
+        return found
+
+    def _layout(self, width: int) -> list[int]:
+        widths = [c.width or 0 for c in self.columns]
+        flex = [i for i, c in enumerate(self.columns) if c.width is None]
+        spare = lambda: width - 1 - sum(widths) - max(0, len(widths) - 1)  # noqa: E731
+        # a narrow terminal: shrink the widest shrinkable column a cell at a time
+        while flex and spare() < FLEX_MIN * len(flex):
+            room = [(widths[i] - (c.min_width or c.width or 0), i) for i, c in enumerate(self.columns)
+                    if c.width is not None and widths[i] > (c.min_width or c.width or 0)]
+            if not room:
+                break
+            widths[max(room)[1]] -= 1
+        share = max(8, spare()) // len(flex) if flex else 0
+        return [share if c.width is None else widths[i] for i, c in enumerate(self.columns)]
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=False)
