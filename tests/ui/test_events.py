@@ -126,6 +126,18 @@ async def test_live_tail_inserts_on_top_without_moving_the_selection(world, cloc
         await press(pilot, "p")
         assert not screen.tail.paused
 
+        # oldest first: new events land at the bottom; at the bottom the view follows them
+        await press(pilot, "o")
+        await press(pilot, "G")
+        await wait_for_workers(pilot)
+        last = t.selected_key
+        clock.advance(60)
+        inf.emit(collab, "TYPE_SEGMENT_DELETED", collab.owner_id, EventDetail("Northwind deleted segment S"))
+        await screen.poll_now()
+        await pilot.pause()
+        assert t.selected_key == last and t.source.row_at(t.row_count - 1).message == "Northwind deleted segment S"
+        assert t.scroll_y == t.max_scroll_y and t.new_rows == 0
+
 
 async def test_invalid_filter_shows_the_api_message_next_to_the_box(world):
     app, _lr, inf = world

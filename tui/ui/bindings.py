@@ -95,7 +95,7 @@ COMMANDS: tuple[Command, ...] = (
     # event logs and timelines (screens/events.py, screens/timeline.py)
     Command("open-log", "v", "open_log", "Event log",
             "Open the collaboration's event log (live, filterable, exportable)", "log"),
-    Command("open-timeline", "v", "open_log", "Timeline",
+    Command("open-timeline", "v", "open_timeline", "Timeline",
             "Open the timeline: a clean room's runs, flow runs and audits, or a run's history and audit", "log"),
     Command("log-filter", "f", "focus_server_filter", "API filter",
             "Edit the server-side filter (the API's own grammar: event_type, company_id)", "log"),

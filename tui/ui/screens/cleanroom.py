@@ -422,7 +422,7 @@ class CleanRoomScreen(TabbedScreen):
                            on_done=lambda: self.load_tab("partners"))
 
     # ------------------------------------------------------------------ timeline
-    def action_open_log(self) -> None:
+    def action_open_timeline(self) -> None:
         from .timeline import room_timeline_target
 
         self.app.push_screen(self.cr_app.screen_for(self.session, room_timeline_target(self.session, self.target)))

@@ -189,7 +189,7 @@ class RunScreen(TabbedScreen):
                          model=m.RunAudit, paint=paint, state=pane.state, what="audit")
 
     # ------------------------------------------------------------------ timeline
-    def action_open_log(self) -> None:
+    def action_open_timeline(self) -> None:
         from .timeline import run_timeline_target
 
         self.app.push_screen(self.cr_app.screen_for(self.session, run_timeline_target(self.session, self.target)))
