@@ -250,7 +250,7 @@ async def child_ours(base_url: str) -> dict:
         out["gc_worst_s"] = gc_pauses.worst
         # the rest of the log (rows the page-sized steps skipped over), for the search below
         for page in range(1, feed.page_of(feed.total - 1) + 1):
-            if page not in feed._loaded_pages:
+            if not feed.is_loaded(page):
                 await feed.load_page(page)
         out["loaded"] = feed.loaded
 

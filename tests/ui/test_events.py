@@ -150,6 +150,9 @@ async def test_invalid_filter_shows_the_api_message_next_to_the_box(world):
         error = str(screen.query_one("#filter-error", Static).render())
         assert "HTTP 400" in error
         assert "HTTP 400" in screen_text(app)
+        # the log shown before stays, and the box keeps the text to fix
+        assert screen.feed.total == total and t.row_count == total and screen.server_filter == ""
+        assert screen.query_one("#server-filter", Input).value == "event_type eq"
         # fixing it clears the message
         screen.apply_filter("")
         await wait_for_workers(pilot)

@@ -240,7 +240,7 @@ class EventFeed:
     def _page_key(self, page: int) -> str:
         return f"{self.cache_prefix}|{page}"
 
-    def _head_key(self) -> str:
+    def head_key(self) -> str:
         return f"{self.cache_prefix}|{'desc' if self.descending else 'asc'}"
 
     # ------------------------------------------------------------------ storage of rows
@@ -288,7 +288,7 @@ class EventFeed:
         """Fill the first screen from the local store, if this log was opened before."""
         if self.store is None or self.opened:
             return False
-        entry = self.store.raw("event-head", self._head_key())
+        entry = self.store.raw("event-head", self.head_key())
         value = getattr(entry, "value", None)
         if not isinstance(value, dict) or not isinstance(value.get("events"), list):
             return False
@@ -315,7 +315,7 @@ class EventFeed:
         loaded = self._place_descending(events) if self.descending else self._place_ascending(1, events)
         self.opened = True
         if self.store is not None:
-            self.store.put_raw("event-head", self._head_key(),
+            self.store.put_raw("event-head", self.head_key(),
                                {"total": total, "events": [e.as_api() for e in events]})
         return Change(new=max(0, total - before) if had else 0, loaded=loaded)
 
@@ -345,6 +345,10 @@ class EventFeed:
 
     def page_of(self, asc: int) -> int:
         return asc // self.per_page + 1
+
+    def is_loaded(self, page: int) -> bool:
+        """Page ``page`` (ascending, 1-based) is fully in memory."""
+        return page in self._loaded_pages
 
     def missing_pages(self, first_row: int, last_row: int) -> list[int]:
         """Ascending pages still needed to show display rows ``first_row … last_row``."""

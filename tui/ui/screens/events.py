@@ -78,7 +78,6 @@ class EventsScreen(BaseScreen):
         self._tail_timer: Any = None
         self._names: dict[str, str] = {}
         self._export_progress = ""
-        self._generation = 0
         #: the last filter built by T / c (a ``filters.Filter``), to extend it cleanly
         self._built_filter: Any = None
 
@@ -147,15 +146,13 @@ class EventsScreen(BaseScreen):
             if member.display_name:
                 self._names[member.id] = member.display_name
         if self.is_mounted:
-            self.table._lines.clear()
-            self.table.refresh()
+            self.table.redraw()
 
     def reload(self) -> None:
         """A new feed for the current filter and order: cached first screen now, fresh one next."""
-        self._generation += 1
         feed = EventFeed(session_fetch(self.session, self.cid), cid=self.cid, filter=self.server_filter or None,
                          descending=self.descending, store=self.session.repo)
-        self.feed = feed
+        previous, self.feed = self.feed, feed
         keep = self.table.selected_key if self.is_mounted else None
         if feed.paint_cached():
             self._as_of["events"] = self._cached_time(feed)
@@ -163,13 +160,13 @@ class EventsScreen(BaseScreen):
         if keep:
             self.table.select_key(keep)
         self._update_status()
-        self.start("events-open", self._open(feed, keep))
+        self.start("events-open", self._open(feed, keep, previous))
 
     def _cached_time(self, feed: EventFeed) -> datetime:
-        entry = self.session.repo.raw("event-head", feed._head_key())
+        entry = self.session.repo.raw("event-head", feed.head_key())
         return entry.fetched_at if entry is not None else self.session.repo.now()
 
-    async def _open(self, feed: EventFeed, keep: str | None) -> None:
+    async def _open(self, feed: EventFeed, keep: Any, previous: EventFeed | None = None) -> None:
         state = self.query_one("#events-state", LoadState)
         state.loading("events", have_data=feed.loaded > 0)
         self._pending.add("events")
@@ -179,7 +176,7 @@ class EventsScreen(BaseScreen):
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            self._failed(exc, state, feed)
+            self._failed(exc, state, feed, previous)
             return
         finally:
             self._pending.discard("events")
@@ -196,14 +193,20 @@ class EventsScreen(BaseScreen):
         self.update_chrome()
         self._schedule_tail(self.tail.base())
 
-    def _failed(self, exc: BaseException, state: LoadState, feed: EventFeed) -> None:
+    def _failed(self, exc: BaseException, state: LoadState, feed: EventFeed, previous: EventFeed | None) -> None:
         status = getattr(exc, "status", None)
-        if status == 400 and feed.filter:
-            # the API's own words next to the filter box (reference §5.3: the server validates)
+        if status == 400 and feed.filter and feed is self.feed:
+            # the API's own words next to the filter box (reference §5.3: the server validates); the
+            # box keeps the text to fix, the table keeps what it showed before
             err = self.query_one("#filter-error", Static)
             err.remove_class("-ok")
             err.update(describe_error(exc))
             state.idle()
+            if previous is not None and previous.opened:
+                self.feed = previous
+                self.server_filter = previous.filter or ""
+                self.table.set_source(previous, newest_first=previous.descending)
+                self._update_status()
             return
         state.failed(exc, have_data=feed.loaded > 0)
 

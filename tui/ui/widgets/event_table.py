@@ -223,6 +223,11 @@ class EventTable(ScrollView, can_focus=True):
         else:
             self._scroll_to_cursor()
 
+    def redraw(self) -> None:
+        """Render every line again (cell text changed, e.g. company names arrived)."""
+        self._lines.clear()
+        self.refresh()
+
     @property
     def filter_text(self) -> str:
         return getattr(self.source, "search", "")
