@@ -45,6 +45,8 @@ SECRET_ENV = "BENCH_IS_KEY"
 DEMO_KEY = "demo-key"
 BUSIEST = "Retail Media Measurement 2026"
 SIZE = (120, 40)
+#: children run from the repository root, so ``-m tui`` / ``-m tests.bench…`` find this checkout
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -61,7 +63,7 @@ def emulator_process(scale: int):
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "tui", "emulator", "--port", str(port), "--speed", "1",
-                             "--scale", str(scale)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--scale", str(scale)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -88,8 +90,9 @@ def profile(base_url: str):
 
 def run_child(args: list[str], timeout: float) -> dict:
     env = dict(os.environ, **{SECRET_ENV: DEMO_KEY})
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), env.get("PYTHONPATH"))))
     out = subprocess.run([sys.executable, "-m", "tests.bench.bench_eventlog", *args], capture_output=True,
-                         text=True, timeout=timeout, env=env)
+                         text=True, timeout=timeout, env=env, cwd=ROOT)
     if out.returncode != 0:
         raise RuntimeError(f"child {args[:2]} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
