@@ -191,7 +191,7 @@ class CleanroomApp(App):
             from .screens.events import EventsScreen
 
             return EventsScreen(session, target)
-        if kind in ("room_timeline", "question_timeline", "run_timeline"):
+        if kind in ("room_timeline", "run_timeline"):  # LiveRamp history (target.path ends at the room / run)
             from .screens.timeline import TimelineScreen
 
             return TimelineScreen(session, target)
