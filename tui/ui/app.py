@@ -268,6 +268,14 @@ class CleanroomApp(App):
             from .screens.collaboration import CollaborationScreen
 
             return CollaborationScreen(session, target)
+        if kind == "events":  # a collaboration's event log (target.id is the collaboration id)
+            from .screens.events import EventsScreen
+
+            return EventsScreen(session, target)
+        if kind in ("room_timeline", "run_timeline"):  # LiveRamp history (target.path ends at the room / run)
+            from .screens.timeline import TimelineScreen
+
+            return TimelineScreen(session, target)
         raise ValueError(f"cannot open a {kind}")
 
     def open(self, session: Session, target: Target) -> None:

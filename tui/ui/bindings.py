@@ -40,6 +40,7 @@ SCOPES = {
     "room": "Clean room",
     "collaboration": "Collaboration",
     "results": "Run results",
+    "log": "Event logs",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -94,6 +95,23 @@ COMMANDS: tuple[Command, ...] = (
             "collaboration", write=True),
     Command("leave-collaboration", "L", "leave_collaboration", "Leave",
             "Leave this collaboration (members only)", "collaboration", write=True),
+    # event logs and timelines (screens/events.py, screens/timeline.py)
+    Command("open-log", "v", "open_log", "Event log",
+            "Open the collaboration's event log (live, filterable, exportable)", "log"),
+    Command("open-timeline", "v", "open_timeline", "Timeline",
+            "Open the timeline: a clean room's runs, flow runs and audits, or a run's history and audit", "log"),
+    Command("log-filter", "f", "focus_server_filter", "API filter",
+            "Edit the server-side filter (the API's own grammar: event_type, company_id)", "log"),
+    Command("log-same-type", "T", "filter_same_type", "Same type",
+            "Filter the log (server-side) to the selected event's type", "log"),
+    Command("log-same-company", "c", "filter_same_company", "Same company",
+            "Filter the log (server-side) to the selected event's company", "log"),
+    Command("log-order", "o", "toggle_order", "Order", "Newest first / oldest first", "log"),
+    Command("log-pause", "p", "toggle_tail", "Pause", "Pause or resume the live tail", "log"),
+    Command("log-jump-time", "t", "jump_time", "Jump to time", "Go to the first event at or after a time",
+            "log"),
+    Command("log-export-server", "E", "export_server", "Export (API)",
+            "Save the whole filtered log with the API's CSV export, with progress", "log"),
     # results
     Command("load-all", "m", "load_more", "More rows", "Fetch the next page of 500 result rows",
             "results"),

@@ -72,7 +72,7 @@ class CleanRoomScreen(TabbedScreen):
         ("questions", "Questions"), ("flows", "Flows"), ("exports", "Exports"),
         ("schedules", "Schedules"),
     )
-    BINDINGS = bindings("delete-question", "change-role")
+    BINDINGS = bindings("delete-question", "change-role", "open-timeline")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -421,3 +421,8 @@ class CleanRoomScreen(TabbedScreen):
         writes.change_role(self, self.session, self.target, user, partner,
                            on_done=lambda: self.load_tab("partners"))
 
+    # ------------------------------------------------------------------ timeline
+    def action_open_timeline(self) -> None:
+        from .timeline import room_timeline_target
+
+        self.app.push_screen(self.cr_app.screen_for(self.session, room_timeline_target(self.session, self.target)))

@@ -69,7 +69,7 @@ class CollaborationScreen(TabbedScreen):
     TABS = (("members", "Members"), ("datasets", "Datasets"), ("destinations", "Destinations"),
             ("stats", "Dataset stats"))
     BINDINGS = bindings("add-dataset", "add-destination", "remove-item", "close-collaboration",
-                        "leave-collaboration")
+                        "leave-collaboration", "open-log")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -408,3 +408,8 @@ class CollaborationScreen(TabbedScreen):
                                       on_done=self._reload_all)
         else:
             self.notify("Open the Datasets or Destinations tab and select what to remove.", markup=False)
+
+    # ------------------------------------------------------------------ event log
+    def action_open_log(self) -> None:
+        target = Target("events", self.cid, self.target.name, self.session.name)
+        self.app.push_screen(self.cr_app.screen_for(self.session, target))

@@ -36,7 +36,7 @@ def _m() -> Any:
 
 class RunScreen(TabbedScreen):
     TABS = (("results", "Results"), ("parameters", "Parameters"), ("audit", "History & audit"))
-    BINDINGS = bindings("load-all")
+    BINDINGS = bindings("load-all", "open-timeline")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -187,3 +187,9 @@ class RunScreen(TabbedScreen):
 
         await self.fetch("audit", kind="run-audit", key=self.run_id, call=lambda c: c.run_audit(self.run_id),
                          model=m.RunAudit, paint=paint, state=pane.state, what="audit")
+
+    # ------------------------------------------------------------------ timeline
+    def action_open_timeline(self) -> None:
+        from .timeline import run_timeline_target
+
+        self.app.push_screen(self.cr_app.screen_for(self.session, run_timeline_target(self.session, self.target)))

@@ -1,0 +1,706 @@
+"""Event logs too big to load at once: paged loading with a local page cache, client-side search,
+live tail, jump to time, view export, and the LiveRamp timeline merge. No Textual here.
+
+**Stable paging.** The InfoSum event log is append-only, and the API pages by number (≤ 500 per
+page). Pages in *ascending* time order never shift when new events arrive — page 3 of the oldest
+first order holds the same 500 events tomorrow — whereas newest-first pages slide by one with
+every new event. So every event gets an *ascending index* (0 = oldest), all pages after the first
+are fetched oldest first, and the newest-first view is just a reversed mapping of the same indexes.
+The one exception is the first screen of a newest-first log: one ``event_date_time DESC`` page
+whose ``total_results`` places its 500 events at indexes ``total-500 … total-1`` at once.
+(Assumption, reference §5.2 is silent on ties: the server orders equal times the same way in both
+directions. The emulator does.)
+
+**Page cache.** Full ascending pages never change, so they are stored in the local store
+(``event-page`` entries, per profile and filter) and never fetched twice; the first screen
+(``event-head``) is stored too, so re-opening a log paints at once, then refreshes.
+
+**Identity.** Events carry no id (§8.2). A row's key is a digest of its fields; the rare exact
+duplicate gets its index appended. The key is what a selection holds on to across inserts.
+
+**Live tail.** :meth:`EventFeed.poll` asks for the ascending page where the next event would land:
+one request per poll, whatever the log's size. :class:`TailPolicy` spaces polls (the next poll is
+planned only after the previous one finished) and backs off on errors and 429s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import heapq
+import io
+import json
+import math
+import sys
+from bisect import bisect_left
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from .sanitize import plain
+
+PER_PAGE = 500  # the API's maximum (reference §5.1)
+ORDER_COLUMN = "event_date_time"
+#: the events export's columns (reference §8.3.15; the emulator's guess): view exports use the same
+CSV_HEADER = ("event_date_time", "type", "company_id", "message", "entities", "metadata")
+
+#: ``fetch(page, per_page, order_by, filter)`` → (events, total_results or None)
+PageFetch = Callable[[int, int, str, str | None], Awaitable[tuple[list[Any], int | None]]]
+
+
+def _attr(obj: Any, name: str, default: Any = "") -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def parse_time(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str) and value:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def iso(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+# A loaded event is stored as a plain tuple of strings and numbers: CPython stops tracking such
+# tuples in its cyclic GC, so 100k loaded events add nothing to each garbage collection (slotted
+# objects would be scanned by every full collection: a stall of 100+ ms while scrolling). They are
+# also ~40 % smaller than objects with dicts. :class:`EventRow` is a view made on access.
+_KEY, _TS, _RAW_TIME, _TYPE, _COMPANY, _MESSAGE, _META, _ENTS, _HAY = range(9)
+_ENTITY_FIELDS = ("id", "name", "company_id", "type")
+
+
+class EventRow:
+    """One collaboration event (a view over its stored tuple)."""
+
+    __slots__ = ("_t",)
+
+    def __init__(self, t: tuple) -> None:
+        self._t = t
+
+    @property
+    def key(self) -> int:
+        return self._t[_KEY]
+
+    @property
+    def ts(self) -> float:
+        """Epoch seconds (NaN when the time did not parse)."""
+        return self._t[_TS]
+
+    @property
+    def time(self) -> str:
+        """``event_date_time`` (RFC 3339, UTC, ``Z``) — or the text sent when it did not parse."""
+        raw = self._t[_RAW_TIME]
+        return raw if raw is not None else iso(datetime.fromtimestamp(self._t[_TS], UTC))
+
+    @property
+    def type(self) -> str:
+        return self._t[_TYPE]
+
+    @property
+    def company_id(self) -> str:
+        return self._t[_COMPANY]
+
+    @property
+    def message(self) -> str:
+        return self._t[_MESSAGE]
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        flat = self._t[_META]
+        return dict(zip(flat[::2], flat[1::2], strict=True))
+
+    @property
+    def entities(self) -> tuple[dict[str, str], ...]:
+        flat = self._t[_ENTS]
+        return tuple(dict(zip(_ENTITY_FIELDS, flat[i:i + 4], strict=True)) for i in range(0, len(flat), 4))
+
+    @property
+    def haystack(self) -> str:
+        """Lower-cased plain text the client-side search looks in."""
+        return self._t[_HAY]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, EventRow) and other._t == self._t
+
+    def __hash__(self) -> int:
+        return hash(self._t)
+
+    def __repr__(self) -> str:
+        return f"EventRow({self.time} {self.type} {self.company_id} {self.message[:40]!r})"
+
+    def as_api(self) -> dict[str, Any]:
+        """The event with the API's field names (reference §8.2), as cached and exported."""
+        return {"type": self.type, "company_id": self.company_id, "event_date_time": self.time,
+                "message": self.message, "metadata": self.metadata, "entities": [dict(e) for e in self.entities]}
+
+
+def event_key(time: str, type_: str, company_id: str, message: str, entity_ids: Iterable[str]) -> int:
+    text = "\x1f".join((time, type_, company_id, message, *entity_ids))
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
+_intern = sys.intern
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def make_row(event: Any) -> EventRow:
+    """An ``EventRow`` from an API event (a ``CollaborationEvent`` model or its JSON dict)."""
+    when = _attr(event, "event_date_time", None)
+    dt = parse_time(when)
+    if dt is not None:
+        ts = dt.timestamp()
+        time = iso(dt)
+        # the text is rebuilt from ``ts`` on access unless that would not give it back exactly
+        raw = None if iso(datetime.fromtimestamp(ts, UTC)) == time else time
+    else:
+        ts, time = math.nan, _text(when)
+        raw = time
+    type_ = _intern(_text(_attr(event, "type", "") or _attr(event, "event_type", "")))
+    company = _intern(_text(_attr(event, "company_id", "")))
+    message = _text(_attr(event, "message", ""))
+    meta: list[str] = []
+    for k, v in (_attr(event, "metadata", None) or {}).items():
+        meta += (_intern(_text(k)), _text(v))
+    ents: list[str] = []
+    names = []
+    for e in _attr(event, "entities", None) or ():
+        eid, name = _text(_attr(e, "id", "")), _text(_attr(e, "name", ""))
+        ents += (eid, name, _intern(_text(_attr(e, "company_id", ""))), _intern(_text(_attr(e, "type", ""))))
+        names.append(name or eid)
+    key = event_key(time, type_, company, message, ents[::4])
+    haystack = plain(f"{type_.removeprefix('TYPE_')} {' '.join(names)} {message}", None).lower()
+    return EventRow((key, ts, raw, type_, company, message, tuple(meta), tuple(ents), haystack))
+
+
+class PageStore(Protocol):
+    """Where loaded pages are kept between sessions (``Repo.raw``/``put_raw`` fit)."""
+
+    def raw(self, kind: str, key: str) -> Any: ...
+
+    def put_raw(self, kind: str, key: str, value: Any, fetched_at: datetime | None = None) -> None: ...
+
+
+@dataclass
+class Change:
+    """What one load did: events that arrived since the log was opened, pages now loaded."""
+
+    new: int = 0
+    loaded: int = 0
+    from_cache: bool = False
+
+
+class EventFeed:
+    """One collaboration's event log under one server-side ``filter``, loaded a page at a time.
+
+    Rows are addressed by *display row* (0 = first on screen: newest when ``descending``); the
+    client-side search narrows the display to loaded rows whose text contains the search.
+    """
+
+    def __init__(self, fetch: PageFetch, *, cid: str, filter: str | None = None, descending: bool = True,
+                 per_page: int = PER_PAGE, store: PageStore | None = None) -> None:
+        self.fetch = fetch
+        self.cid = cid
+        self.filter = (filter or "").strip() or None
+        self.descending = descending
+        self.per_page = max(1, min(int(per_page), PER_PAGE))
+        self.store = store
+        self.total = 0
+        self.opened = False
+        #: stored rows (tuples, see ``EventRow``) by ascending index; None = not loaded yet
+        self._rows: list[tuple | None] = []
+        self._index: dict[int, int] = {}
+        self._loaded_pages: set[int] = set()
+        self.loaded = 0
+        self.search = ""
+        #: ascending indexes matching the search (ascending order), or None without a search
+        self._view: list[int] | None = None
+
+    # ------------------------------------------------------------------ identity of the cache
+    @property
+    def cache_prefix(self) -> str:
+        return f"{self.cid}|{self.filter or ''}|{self.per_page}"
+
+    def _page_key(self, page: int) -> str:
+        return f"{self.cache_prefix}|{page}"
+
+    def head_key(self) -> str:
+        return f"{self.cache_prefix}|{'desc' if self.descending else 'asc'}"
+
+    # ------------------------------------------------------------------ storage of rows
+    def _grow(self, total: int) -> int:
+        """Learn a (larger) total; returns how many events are new since the last known total."""
+        if total <= self.total:
+            return 0
+        added = total - self.total
+        self._rows.extend([None] * added)
+        self.total = total  # unloaded rows join a search's view when they are loaded (``_put``)
+        return added if self.opened else 0
+
+    def _put(self, asc: int, event: Any) -> bool:
+        if asc < 0 or asc >= self.total or self._rows[asc] is not None:
+            return False
+        row = (event if isinstance(event, EventRow) else make_row(event))._t
+        if self._index.get(row[_KEY], asc) != asc:
+            # an exact duplicate of another event: its index makes the key unique
+            row = (row[_KEY] ^ ((asc + 1) << 64), *row[1:])
+        self._rows[asc] = row
+        self._index[row[_KEY]] = asc
+        self.loaded += 1
+        if self._view is not None and self.search in row[_HAY]:
+            at = bisect_left(self._view, asc)
+            self._view.insert(at, asc)
+        return True
+
+    def _place_ascending(self, page: int, events: Sequence[Any]) -> int:
+        start = (page - 1) * self.per_page
+        put = 0
+        for offset, event in enumerate(events):
+            put += self._put(start + offset, event)
+        if len(events) >= self.per_page or start + len(events) >= self.total:
+            self._loaded_pages.add(page)
+        return put
+
+    def _place_descending(self, events: Sequence[Any]) -> int:
+        put = 0
+        for offset, event in enumerate(events):
+            put += self._put(self.total - 1 - offset, event)
+        return put
+
+    # ------------------------------------------------------------------ loading
+    def paint_cached(self) -> bool:
+        """Fill the first screen from the local store, if this log was opened before."""
+        if self.store is None or self.opened:
+            return False
+        entry = self.store.raw("event-head", self.head_key())
+        value = getattr(entry, "value", None)
+        if not isinstance(value, dict) or not isinstance(value.get("events"), list):
+            return False
+        try:
+            total = int(value.get("total") or 0)
+        except (TypeError, ValueError):
+            return False
+        self._grow(total)
+        if self.descending:
+            self._place_descending(value["events"])
+        else:
+            self._place_ascending(1, value["events"])
+        return True
+
+    async def open(self) -> Change:
+        """Fetch the first screen (newest page when descending, oldest page otherwise)."""
+        order = f"{ORDER_COLUMN} DESC" if self.descending else ORDER_COLUMN
+        fetched, total = await self.fetch(1, self.per_page, order, self.filter)
+        events = _as_rows(fetched)
+        total = len(events) if total is None else total
+        before = self.total
+        had = self.opened
+        self._grow(total)
+        loaded = self._place_descending(events) if self.descending else self._place_ascending(1, events)
+        self.opened = True
+        if self.store is not None:
+            self.store.put_raw("event-head", self.head_key(),
+                               {"total": total, "events": [e.as_api() for e in events]})
+        return Change(new=max(0, total - before) if had else 0, loaded=loaded)
+
+    def _cached_page(self, page: int) -> list[Any] | None:
+        if self.store is None:
+            return None
+        entry = self.store.raw("event-page", self._page_key(page))
+        value = getattr(entry, "value", None)
+        if isinstance(value, dict) and isinstance(value.get("events"), list) \
+                and len(value["events"]) == self.per_page:
+            return value["events"]
+        return None
+
+    async def load_page(self, page: int) -> Change:
+        """Load ascending page ``page`` (1-based): from the store if it was full, else the API."""
+        cached = self._cached_page(page)
+        if cached is not None:
+            return Change(loaded=self._place_ascending(page, cached), from_cache=True)
+        fetched, total = await self.fetch(page, self.per_page, ORDER_COLUMN, self.filter)
+        events = await _as_rows_stepwise(fetched)
+        new = self._grow(total if total is not None else 0)
+        loaded = self._place_ascending(page, events)
+        if self.store is not None and len(events) == self.per_page:
+            await asyncio.sleep(0)  # the rows are placed: let them paint before the cache write
+            self.store.put_raw("event-page", self._page_key(page), {"events": [e.as_api() for e in events]})
+        return Change(new=new, loaded=loaded)
+
+    def page_of(self, asc: int) -> int:
+        return asc // self.per_page + 1
+
+    def is_loaded(self, page: int) -> bool:
+        """Page ``page`` (ascending, 1-based) is fully in memory."""
+        return page in self._loaded_pages
+
+    def missing_pages(self, first_row: int, last_row: int) -> list[int]:
+        """Ascending pages still needed to show display rows ``first_row … last_row``."""
+        if self._view is not None or self.total == 0:
+            return []  # a search shows loaded rows only
+        first_row, last_row = max(0, first_row), min(self.display_count - 1, last_row)
+        pages: list[int] = []
+        for row in range(first_row, last_row + 1):
+            asc = self.asc_of(row)
+            if self._rows[asc] is None:
+                page = self.page_of(asc)
+                if page not in pages:
+                    pages.append(page)
+        return pages
+
+    async def poll(self, max_pages: int = 4) -> Change:
+        """The live tail: fetch where the next event would land; returns how many arrived."""
+        if not self.opened:
+            return await self.open()
+        change = Change()
+        for _ in range(max_pages):
+            page = self.page_of(self.total)
+            fetched, total = await self.fetch(page, self.per_page, ORDER_COLUMN, self.filter)
+            events = await _as_rows_stepwise(fetched)
+            change.new += self._grow(total if total is not None else (page - 1) * self.per_page + len(events))
+            change.loaded += self._place_ascending(page, events)
+            if self.store is not None and len(events) == self.per_page:
+                self.store.put_raw("event-page", self._page_key(page), {"events": [e.as_api() for e in events]})
+            if total is None or total <= page * self.per_page:
+                break
+        return change
+
+    # ------------------------------------------------------------------ display rows
+    @property
+    def display_count(self) -> int:
+        return len(self._view) if self._view is not None else self.total
+
+    def asc_of(self, row: int) -> int:
+        if self._view is not None:
+            return self._view[len(self._view) - 1 - row] if self.descending else self._view[row]
+        return self.total - 1 - row if self.descending else row
+
+    def row_at(self, row: int) -> EventRow | None:
+        if row < 0 or row >= self.display_count:
+            return None
+        stored = self._rows[self.asc_of(row)]
+        return EventRow(stored) if stored is not None else None
+
+    def index_of(self, key: Any) -> int | None:
+        """The display row of the event with ``key`` (None if not loaded or hidden by the search)."""
+        if key is None:
+            return None
+        asc = self._index.get(key)
+        if asc is None:
+            return None
+        if self._view is not None:
+            at = bisect_left(self._view, asc)
+            if at >= len(self._view) or self._view[at] != asc:
+                return None
+            return len(self._view) - 1 - at if self.descending else at
+        return self.total - 1 - asc if self.descending else asc
+
+    def rows(self) -> Iterator[EventRow]:
+        """Loaded rows in display order (what a view export writes)."""
+        for row in range(self.display_count):
+            found = self.row_at(row)
+            if found is not None:
+                yield found
+
+    # ------------------------------------------------------------------ client-side search
+    def set_search(self, text: str) -> None:
+        """Narrow the display to loaded events whose text contains ``text`` (case-insensitive)."""
+        needle = plain(text, None).lower().strip()
+        previous, self.search = self.search, needle
+        if not needle:
+            self._view = None
+            return
+        if self._view is not None and previous and needle.startswith(previous):
+            rows = self._rows  # narrowing: only the current matches can still match
+            self._view = [i for i in self._view if needle in rows[i][_HAY]]  # type: ignore[index]
+            return
+        self._view = [i for i, r in enumerate(self._rows) if r is not None and needle in r[_HAY]]
+
+    # ------------------------------------------------------------------ jump to time
+    async def locate(self, when: datetime) -> int | None:
+        """The display row of the first event at or after ``when`` (oldest first), else the
+        last event before it; loads the pages a binary search visits (≈ log2(pages) calls)."""
+        if self.total == 0:
+            return None
+        target = when.timestamp()
+        lo, hi = 0, self.total
+        while lo < hi:
+            mid = (lo + hi) // 2
+            row = self._rows[mid]
+            if row is None:
+                await self.load_page(self.page_of(mid))
+                row = self._rows[mid]
+                if row is None:
+                    return None
+            if row[_TS] < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        asc = min(lo, self.total - 1)
+        found = self._rows[asc]
+        if found is None:
+            await self.load_page(self.page_of(asc))
+            found = self._rows[asc]
+        if self._view is not None:
+            self.set_search("")
+        return self.total - 1 - asc if self.descending else asc
+
+
+def _as_rows(events: Sequence[Any]) -> list[EventRow]:
+    return [e if isinstance(e, EventRow) else make_row(e) for e in events]
+
+
+#: rows converted per event-loop step: a 500-event page is turned into rows in several short steps
+#: so the UI keeps painting while a page is digested (each step stays well under 10 ms)
+ROWS_PER_STEP = 125
+
+
+async def _as_rows_stepwise(events: Sequence[Any]) -> list[EventRow]:
+    out: list[EventRow] = []
+    for start in range(0, len(events), ROWS_PER_STEP):
+        if start:
+            await asyncio.sleep(0)
+        out += _as_rows(events[start:start + ROWS_PER_STEP])
+    return out
+
+
+def session_fetch(session: Any, cid: str) -> PageFetch:
+    """A :data:`PageFetch` over a session's ``InfoSumClient.list_events`` (online flag kept)."""
+
+    async def fetch(page: int, per_page: int, order_by: str, filter: str | None) -> tuple[list[Any], int | None]:
+        result = await session.call(lambda c: c.list_events(cid, page, per_page, order_by, filter))
+        return result.items, result.total_results
+
+    return fetch
+
+
+# --------------------------------------------------------------------------- exports of the view
+
+def csv_row(row: EventRow) -> tuple[str, ...]:
+    return (row.time, row.type, row.company_id, row.message,
+            json.dumps(list(row.entities), separators=(",", ":")),
+            json.dumps(row.metadata, separators=(",", ":"), sort_keys=True))
+
+
+def write_view(path: Path, rows: Iterable[EventRow]) -> int:
+    """Write ``rows`` as JSON (``.json``: a list of API-shaped events) or CSV (the export's columns).
+
+    Values are written as received (a file, not a terminal); returns the number of rows.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.part")
+    count = 0
+    if path.suffix.lower() == ".json":
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write("[")
+            for count, row in enumerate(rows, 1):
+                fh.write(("\n" if count == 1 else ",\n") + json.dumps(row.as_api(), ensure_ascii=False))
+            fh.write("\n]\n")
+    else:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(CSV_HEADER)
+            for row in rows:
+                writer.writerow(csv_row(row))
+                count += 1
+    tmp.replace(path)
+    return count
+
+
+def read_export_csv(data: bytes | str) -> list[dict[str, str]]:
+    """Parse an events CSV (the server's or ours) into dicts: for checks and tests."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --------------------------------------------------------------------------- live-tail pacing
+
+@dataclass
+class TailPolicy:
+    """How often the live tail polls: every ``interval`` seconds at most ``per_hour`` times an
+    hour, doubling up to ``max_interval`` after a failure, and never before a 429's Retry-After.
+    InfoSum publishes no rate limit (reference §4), so these are conservative defaults."""
+
+    interval: float = 5.0
+    per_hour: int = 720
+    max_interval: float = 120.0
+    failures: int = 0
+    paused: bool = False
+
+    def base(self) -> float:
+        return max(self.interval, 3600.0 / max(1, self.per_hour))
+
+    def next_delay(self, ok: bool, retry_after: float | None = None) -> float:
+        """Seconds until the next poll, given how the last one went."""
+        self.failures = 0 if ok else self.failures + 1
+        delay = self.base() if ok else min(self.max_interval, self.base() * 2 ** self.failures)
+        if retry_after is not None:
+            delay = max(delay, float(retry_after))
+        return delay
+
+
+# --------------------------------------------------------------------------- LiveRamp timeline
+
+@dataclass(slots=True)
+class TimelineEntry:
+    """One line of a LiveRamp run history / audit / clean-room timeline."""
+
+    key: str
+    ts: float
+    time: str
+    source: str  # "run", "flow run", "audit"
+    subject: str  # the run's (or flow run's) name
+    status: str  # the status or audit event type, as the platform spelled it
+    message: str
+    ref_kind: str = ""  # "run" | "flow_run": what Enter opens
+    ref_id: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    haystack: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.haystack:
+            self.haystack = plain(f"{self.time} {self.source} {self.subject} {self.status} {self.message}",
+                                  None).lower()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"time": self.time, "source": self.source, "subject": self.subject, "status": self.status,
+                "message": self.message, "ref_kind": self.ref_kind, "ref_id": self.ref_id,
+                "details": self.details}
+
+
+def _entry(source: str, when: Any, subject: str, status: str, message: str, ref_kind: str, ref_id: str,
+           details: dict[str, Any] | None = None, salt: str = "") -> TimelineEntry | None:
+    dt = parse_time(when)
+    if dt is None:
+        return None
+    time = iso(dt)
+    key = event_key(time, source, ref_id, status, (salt, message))
+    return TimelineEntry(key, dt.timestamp(), time, source, subject, status, message, ref_kind, ref_id,
+                         details or {})
+
+
+def run_entries(run: Any, source: str = "run", ref_kind: str = "run") -> list[TimelineEntry]:
+    """A question run (or flow run) as its lifecycle steps: submitted, started, finished."""
+    name = str(_attr(run, "name", "") or _attr(run, "id", ""))
+    rid = str(_attr(run, "id", ""))
+    status = str(_attr(run, "status", "") or "")
+    out = [
+        _entry(source, _attr(run, "submitted_at", None), name, "SUBMITTED", f"{source} submitted", ref_kind, rid),
+        _entry(source, _attr(run, "executed_at", None), name, "STARTED", f"{source} started", ref_kind, rid),
+    ]
+    finished = _attr(run, "completed_at", None)
+    if finished is not None:
+        reason = _attr(run, "failure_reason", None) or _attr(run, "run_message", None) or ""
+        out.append(_entry(source, finished, name, status or "FINISHED",
+                          f"{source} {status.lower() or 'finished'}" + (f": {reason}" if reason else ""),
+                          ref_kind, rid))
+    return [e for e in out if e is not None]
+
+
+def audit_entries(run_id: str, run_name: str, audit: Any) -> list[TimelineEntry]:
+    """``GET …/cleanroom-question-runs/{id}/audit`` entries (event types kept as sent)."""
+    out = []
+    for n, item in enumerate(_attr(audit, "audit_details", None) or []):
+        entry = _entry("audit", _attr(item, "event_time", None), run_name, str(_attr(item, "event_type", "") or ""),
+                       str(_attr(item, "message", "") or ""), "run", run_id,
+                       dict(_attr(item, "details", None) or {}), salt=str(n))
+        if entry is not None:
+            out.append(entry)
+    return out
+
+
+def merge_timeline(*streams: Iterable[TimelineEntry], descending: bool = True) -> list[TimelineEntry]:
+    """Entries of every stream in one time order (stable: equal times keep stream order);
+    the same entry seen twice (same key) is kept once."""
+    sorted_streams = [sorted(s, key=lambda e: e.ts) for s in streams]
+    seen: set[str] = set()
+    out = []
+    for entry in heapq.merge(*sorted_streams, key=lambda e: e.ts):
+        if entry.key in seen:
+            continue
+        seen.add(entry.key)
+        out.append(entry)
+    if descending:
+        out.reverse()
+    return out
+
+
+class ListFeed:
+    """A fully loaded list (a timeline) behind the same display interface as :class:`EventFeed`."""
+
+    def __init__(self, entries: Sequence[Any] = ()) -> None:
+        self._all: list[Any] = list(entries)
+        self._view: list[Any] | None = None
+        self.search = ""
+        self._index: dict[str, int] = {}
+        self._reindex()
+
+    def _reindex(self) -> None:
+        shown = self._view if self._view is not None else self._all
+        self._index = {e.key: i for i, e in enumerate(shown)}
+
+    def replace(self, entries: Sequence[Any]) -> None:
+        self._all = list(entries)
+        self.set_search(self.search)
+
+    @property
+    def total(self) -> int:
+        return len(self._all)
+
+    @property
+    def loaded(self) -> int:
+        return len(self._all)
+
+    @property
+    def display_count(self) -> int:
+        return len(self._view if self._view is not None else self._all)
+
+    def row_at(self, row: int) -> Any:
+        shown = self._view if self._view is not None else self._all
+        return shown[row] if 0 <= row < len(shown) else None
+
+    def index_of(self, key: str | None) -> int | None:
+        return None if key is None else self._index.get(key)
+
+    def missing_pages(self, first_row: int, last_row: int) -> list[int]:
+        return []
+
+    def rows(self) -> Iterator[Any]:
+        yield from (self._view if self._view is not None else self._all)
+
+    def set_search(self, text: str) -> None:
+        needle = plain(text, None).lower().strip()
+        self.search = needle
+        self._view = [e for e in self._all if needle in e.haystack] if needle else None
+        self._reindex()
+
+
+def write_timeline(path: Path, entries: Iterable[TimelineEntry]) -> int:
+    path = Path(path)
+    rows = [e.as_dict() for e in entries]
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    else:
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(("time", "source", "subject", "status", "message", "ref_kind", "ref_id"))
+            for r in rows:
+                writer.writerow((r["time"], r["source"], r["subject"], r["status"], r["message"], r["ref_kind"],
+                                 r["ref_id"]))
+    return len(rows)

@@ -1,0 +1,648 @@
+"""An InfoSum collaboration's event log: "who changed what, and when", at 100k+ events.
+
+The log is a virtual table (:class:`EventTable`) over an :class:`EventFeed` that loads 500-event
+pages as they scroll into view and keeps them in the local store. On top: the server-side filter
+in the API's own grammar (an invalid one shows the API's message next to the box); ``/`` searches
+what is loaded and highlights it. On the right: the selected event's metadata and entities (Enter
+on a dataset or destination opens it in the collaboration). New events arrive by a live tail that
+polls after each previous poll finished, paced by :class:`TailPolicy`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from ...core.eventlog import EventFeed, EventRow, TailPolicy, session_fetch, write_view
+from ...core.sanitize import plain
+from ...core.session import Session
+from ..bindings import bindings
+from ..jump_index import Target
+from ..text import DASH, local, multiline, safe, to_datetime
+from ..widgets.details import Details
+from ..widgets.event_table import Column, EventTable
+from ..widgets.filter_bar import FilterBar
+from ..widgets.load_state import LoadState, describe_error
+from ..widgets.resource_table import Col, ResourceTable, Row
+from ..widgets.table_pane import TablePane
+from .base import BaseScreen
+
+ENTITY_COLUMNS = (Col("name", "Entity"), Col("type", "Type"), Col("owner", "Owner"), Col("id", "Id"))
+#: entities Enter can open (V2 names, and the playbook's ENTITY_QUERY)
+OPENABLE = {"ENTITY_DATASET": "dataset", "ENTITY_DESTINATION": "destination", "ENTITY_QUERY": "query"}
+
+
+def short_time(value: str) -> str:
+    dt = to_datetime(value)
+    return local(dt).strftime("%Y-%m-%d %H:%M:%S") if dt is not None else value
+
+
+class EventsScreen(BaseScreen):
+    DEFAULT_CSS = """
+    EventsScreen #filter-row { height: 3; }
+    EventsScreen #server-filter { width: 1fr; }
+    EventsScreen #filter-error { width: 1fr; height: 3; padding: 0 1; color: $text-error; }
+    EventsScreen #filter-error.-ok { color: $text-muted; }
+    EventsScreen #events-status { height: 1; padding: 0 1; color: $text-muted; }
+    EventsScreen #events-table { height: 1fr; }
+    EventsScreen #event-side { height: 35%; max-height: 11; min-height: 4; border-top: tall $panel; }
+    EventsScreen #event-detail-scroll { width: 3fr; }
+    EventsScreen #entities-pane { width: 2fr; height: 1fr; }
+    """
+    BINDINGS = bindings("log-filter", "log-same-type", "log-same-company", "log-order", "log-pause",
+                        "log-jump-time", "log-export-server")
+    AUTO_FOCUS = "#events-table"
+    #: poll for new events on a (wall-clock) timer; tests turn it off and call :meth:`poll_now`
+    LIVE = True
+
+    def __init__(self, session: Session, target: Target, *, tail: TailPolicy | None = None,
+                 live: bool | None = None) -> None:
+        super().__init__(session)
+        self.target = target
+        self.server_filter = ""
+        self.descending = True
+        self.feed: EventFeed | None = None
+        embedded = getattr(session.profile, "embedded", False)
+        self.tail = tail or TailPolicy(interval=2.0 if embedded else 5.0)
+        self.live = self.LIVE if live is None else live
+        self._tail_timer: Any = None
+        self._names: dict[str, str] = {}
+        self._export_progress = ""
+        #: the last filter built by T / c (a ``filters.Filter``), to extend it cleanly
+        self._built_filter: Any = None
+
+    @property
+    def cid(self) -> str:
+        return self.target.id
+
+    def crumb(self) -> Text:
+        return Text("events")
+
+    # ------------------------------------------------------------------ layout
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="body"):
+            with Horizontal(id="filter-row"):
+                yield Input(placeholder="API filter, e.g. event_type eq 'TYPE_DATASET_ADDED' and company_id eq 'CMP.…'",
+                            id="server-filter")
+                yield Static(Text("Enter applies the filter on the server; / searches what is loaded.",
+                                  style="dim"), id="filter-error", classes="-ok")
+            yield Static(id="events-status")
+            yield LoadState(id="events-state")
+            yield EventTable(self._columns(), title="events", id="events-table")
+            with Horizontal(id="event-side"):
+                with VerticalScroll(id="event-detail-scroll"):
+                    yield Details(id="event-detail")
+                yield TablePane("Entities (Enter opens)", ENTITY_COLUMNS, table_title="event entities",
+                                id="entities-pane")
+
+    def _columns(self) -> list[Column]:
+        return [
+            Column("Time", 19, lambda r: short_time(r.time)),
+            Column("Type", 24, lambda r: r.type.removeprefix("TYPE_") if r.type else DASH, min_width=12),
+            Column("Company", 16, lambda r: self._names.get(r.company_id) or r.company_id or DASH, min_width=10),
+            Column("Message", None, lambda r: r.message),
+        ]
+
+    @property
+    def table(self) -> EventTable:
+        return self.query_one("#events-table", EventTable)
+
+    # ------------------------------------------------------------------ loading
+    def initial_load(self) -> None:
+        freeze_long_lived()
+        self._learn_names()
+        self.reload()
+
+    def _learn_names(self) -> None:
+        """Company display names from the collaboration (cached, then fresh), for the Company column."""
+        from ...api.infosum.models import Collaboration
+
+        cached = self.session.cached("collaboration", self.cid, Collaboration)
+        if cached is not None:
+            self._set_names(cached.value)
+
+        async def load() -> None:
+            try:
+                fresh = await self.session.load("collaboration", self.cid,
+                                                lambda c: c.get_collaboration(self.cid), Collaboration)
+            except Exception:  # names are a nicety: ids are shown without them
+                return
+            self._set_names(fresh.value)
+
+        self.start("events-names", load())
+
+    def _set_names(self, collab: Any) -> None:
+        for member in collab.participants():
+            if member.display_name:
+                self._names[member.id] = member.display_name
+        if self.is_mounted:
+            self.table.redraw()
+
+    def reload(self) -> None:
+        """A new feed for the current filter and order: cached first screen now, fresh one next."""
+        feed = EventFeed(session_fetch(self.session, self.cid), cid=self.cid, filter=self.server_filter or None,
+                         descending=self.descending, store=self.session.repo)
+        previous, self.feed = self.feed, feed
+        keep = self.table.selected_key if self.is_mounted else None
+        if feed.paint_cached():
+            self._as_of["events"] = self._cached_time(feed)
+        self.table.set_source(feed, newest_first=self.descending)
+        if keep:
+            self.table.select_key(keep)
+        self._update_status()
+        self.start("events-open", self._open(feed, keep, previous))
+
+    def _cached_time(self, feed: EventFeed) -> datetime:
+        entry = self.session.repo.raw("event-head", feed.head_key())
+        return entry.fetched_at if entry is not None else self.session.repo.now()
+
+    async def _open(self, feed: EventFeed, keep: Any, previous: EventFeed | None = None) -> None:
+        state = self.query_one("#events-state", LoadState)
+        state.loading("events", have_data=feed.loaded > 0)
+        self._pending.add("events")
+        self.update_chrome()
+        try:
+            await feed.open()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._failed(exc, state, feed, previous)
+            return
+        finally:
+            self._pending.discard("events")
+            self.update_chrome()
+        if feed is not self.feed:
+            return
+        state.idle()
+        self._filter_ok()
+        self._as_of["events"] = self.session.repo.now()
+        self.table.data_changed()
+        if keep and self.table.selected_key != keep:
+            self.table.select_key(keep)
+        self._update_status()
+        self.update_chrome()
+        self._schedule_tail(self.tail.base())
+
+    def _failed(self, exc: BaseException, state: LoadState, feed: EventFeed, previous: EventFeed | None) -> None:
+        status = getattr(exc, "status", None)
+        if status == 400 and feed.filter and feed is self.feed:
+            # the API's own words next to the filter box (reference §5.3: the server validates); the
+            # box keeps the text to fix, the table keeps what it showed before
+            err = self.query_one("#filter-error", Static)
+            err.remove_class("-ok")
+            err.update(describe_error(exc))
+            state.idle()
+            if previous is not None and previous.opened:
+                self.feed = previous
+                self.server_filter = previous.filter or ""
+                self.table.set_source(previous, newest_first=previous.descending)
+                self._update_status()
+            return
+        state.failed(exc, have_data=feed.loaded > 0)
+
+    def _filter_ok(self) -> None:
+        err = self.query_one("#filter-error", Static)
+        err.add_class("-ok")
+        if self.server_filter:
+            err.update(Text.assemble(("✓ ", "green"), ("filtered on the server", "dim")))
+        else:
+            err.update(Text("Enter applies the filter on the server; / searches what is loaded.", style="dim"))
+
+    def on_event_table_need_rows(self, message: EventTable.NeedRows) -> None:
+        feed = self.feed
+        if feed is None or not feed.opened or message.table is not self.table:
+            return
+        margin = 50  # a little ahead, so a slow scroll rarely shows "loading…"
+        pages = feed.missing_pages(message.first - margin, message.last + margin)
+        if pages:
+            self.start("events-pages", self._load_pages(feed, pages))
+
+    async def _load_pages(self, feed: EventFeed, pages: list[int]) -> None:
+        for page in pages:
+            try:
+                change = await feed.load_page(page)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.query_one("#events-state", LoadState).failed(exc, have_data=True)
+                return
+            if feed is not self.feed:
+                return
+            self.table.data_changed(change.new)
+            self._update_status()
+
+    # ------------------------------------------------------------------ live tail
+    def _schedule_tail(self, delay: float) -> None:
+        if self._tail_timer is not None:
+            self._tail_timer.stop()
+            self._tail_timer = None
+        if self.live and not self.tail.paused:
+            self._tail_timer = self.set_timer(delay, self._tail_due)
+
+    def _tail_due(self) -> None:
+        self._tail_timer = None
+        if not self.tail.paused:
+            self.start("events-tail", self._tail_once())
+
+    async def _tail_once(self) -> None:
+        delay = await self.poll_now()
+        self._schedule_tail(delay)
+
+    async def poll_now(self) -> float:
+        """One live-tail poll (the timer calls this; tests call it directly). Returns the delay
+        until the next poll."""
+        feed = self.feed
+        if feed is None or not feed.opened:
+            return self.tail.base()
+        try:
+            change = await feed.poll()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.query_one("#events-state", LoadState).failed(exc, have_data=True)
+            return self.tail.next_delay(False, getattr(exc, "retry_after", None))
+        if feed is self.feed:
+            if change.new or change.loaded:
+                self.table.data_changed(change.new)
+            self._as_of["events"] = self.session.repo.now()
+            self.query_one("#events-state", LoadState).idle()
+            self._update_status()
+            self.update_chrome()
+        return self.tail.next_delay(True)
+
+    def action_toggle_tail(self) -> None:
+        self.tail.paused = not self.tail.paused
+        if self.tail.paused:
+            self._schedule_tail(0)  # stops the timer
+        else:
+            self._schedule_tail(0.1)  # catch up at once
+        self._update_status()
+
+    # ------------------------------------------------------------------ status line
+    def _update_status(self) -> None:
+        if not self.is_mounted or self.feed is None:
+            return
+        feed = self.feed
+        parts = [f"{feed.total:,} events" + (" (server filter)" if feed.filter else ""),
+                 "newest first" if self.descending else "oldest first",
+                 f"{feed.loaded:,} loaded"]
+        if feed.search:
+            parts.append(f"search: {feed.display_count:,} of the loaded events match")
+        if self.tail.paused:
+            parts.append("live tail PAUSED (p resumes)")
+        elif not self.live:
+            parts.append("live tail off")
+        else:
+            parts.append(f"live · every {self.tail.base():g}s")
+        if self._export_progress:
+            parts.append(self._export_progress)
+        self.query_one("#events-status", Static).update(Text(" · ".join(parts)))
+
+    # ------------------------------------------------------------------ the selected event
+    def on_event_table_highlighted(self, message: EventTable.Highlighted) -> None:
+        row = message.row
+        detail = self.query_one("#event-detail", Details)
+        pane = self.query_one("#entities-pane", TablePane)
+        if not isinstance(row, EventRow):
+            detail.show([("Event", Text("loading…" if self.feed and self.feed.total else DASH, style="dim"))])
+            pane.table.set_rows([])
+            return
+        company = self._names.get(row.company_id)
+        pairs = [
+            ("Time", Text(short_time(row.time))),
+            ("Type", safe(row.type, 80)),
+            ("Company", Text.assemble(safe(company or row.company_id, 60), "  ",
+                                      safe(row.company_id if company else "", 60, style="dim"))),
+            ("Message", multiline(row.message, 4000)),
+        ]
+        for name, value in sorted(row.metadata.items()):
+            pairs.append((plain(name, 40), safe(value, 400)))
+        if not row.metadata:
+            pairs.append(("Metadata", Text("none (or not visible without the detailed-logs right)", style="dim")))
+        detail.show(pairs)
+        entities = list(row.entities)
+        query_id = row.metadata.get("query_id")
+        if query_id and not any(e["type"] == "ENTITY_QUERY" for e in entities):
+            # queries are named in metadata, not entities (reference §7.4): offer them the same way
+            entities.append({"id": query_id, "name": row.metadata.get("query") or query_id,
+                             "company_id": row.company_id, "type": "ENTITY_QUERY"})
+        pane.table.set_rows(Row(key=f"{i}:{e['id']}", cells=(
+            safe(e["name"] or e["id"], 50), safe(e["type"].removeprefix("ENTITY_"), 30),
+            safe(self._names.get(e["company_id"]) or e["company_id"], 40), safe(e["id"], 60)),
+            copy_id=e["id"], payload=e) for i, e in enumerate(entities))
+        pane.set_title(f"Entities (Enter opens) · {len(entities)}")
+
+    def on_event_table_opened(self, message: EventTable.Opened) -> None:
+        """Enter on an event: go to its entities (Enter again opens one)."""
+        pane = self.query_one("#entities-pane", TablePane)
+        if pane.table.visible_rows():
+            pane.table.focus()
+
+    def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
+        pane = event.table.parent
+        if pane is None or pane.id != "entities-pane":
+            return
+        event.stop()
+        self.open_entity(event.row.payload)
+
+    def open_entity(self, entity: dict[str, str]) -> None:
+        kind = OPENABLE.get(entity.get("type", ""))
+        if kind == "query":
+            self.app.push_screen(QueryInfoScreen(self.session, entity))
+            return
+        if kind in ("dataset", "destination"):
+            # an app worker: this screen's own workers end when it is popped
+            self.app.run_worker(self._open_in_collaboration(kind, entity["id"]), exclusive=True,
+                                group="open-entity", exit_on_error=False)
+            return
+        what = plain(entity.get("type", "") or "entity", 40).removeprefix("ENTITY_").lower()
+        self.notify(f"No screen shows a {what} yet; its id is {plain(entity.get('id'), 80)} (y copies it).",
+                    markup=False)
+
+    async def _open_in_collaboration(self, kind: str, item_id: str) -> None:
+        from .collaboration import CollaborationScreen
+
+        app = self.cr_app
+        below = [s for s in app.screen_stack if isinstance(s, CollaborationScreen) and s.cid == self.cid]
+        if below:
+            screen = below[-1]
+            while app.screen is not screen:
+                await app.pop_screen()
+        else:
+            screen = CollaborationScreen(self.session, self.target)
+            await app.push_screen(screen)
+        if kind == "dataset":
+            screen._stats_dataset = item_id
+            if "stats" in screen._built:
+                screen._start_stats(item_id)
+            screen.show_tab("stats")
+        else:
+            screen.show_tab("destinations")
+
+    # ------------------------------------------------------------------ server-side filter
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "server-filter":
+            return
+        event.stop()
+        self.apply_filter(event.value)
+
+    def apply_filter(self, text: str) -> None:
+        self.server_filter = text.strip()
+        self.query_one("#server-filter", Input).value = self.server_filter
+        self.reload()
+        self.table.focus()
+
+    def action_focus_server_filter(self) -> None:
+        self.query_one("#server-filter", Input).focus()
+
+    def _narrow(self, field: str, value: str) -> None:
+        from ...api.infosum import filters as f
+
+        built = self._built_filter
+        # a filter built here keeps its structure (no needless parentheses); typed text is wrapped
+        current = built if built is not None and str(built) == self.server_filter else (self.server_filter or None)
+        combined = f.and_(current, f.eq(field, value))
+        self.apply_filter(str(combined))
+        self._built_filter = combined
+
+    def action_filter_same_type(self) -> None:
+        row = self.table.selected
+        if isinstance(row, EventRow) and row.type:
+            self._narrow("event_type", row.type)
+
+    def action_filter_same_company(self) -> None:
+        row = self.table.selected
+        if isinstance(row, EventRow) and row.company_id:
+            self._narrow("company_id", row.company_id)
+
+    def action_toggle_order(self) -> None:
+        self.descending = not self.descending
+        self.reload()
+
+    # ------------------------------------------------------------------ client-side search (/)
+    def action_filter(self) -> None:
+        self._filter_target = self.table  # type: ignore[assignment]  (duck-typed: set_filter below)
+        self.query_one(FilterBar).open(self.table.filter_text)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if isinstance(event.input, FilterBar):
+            event.prevent_default()  # BaseScreen's handler filters ResourceTables; this is not one
+            self.table.set_search(event.value)
+            self._update_status()
+
+    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        event.prevent_default()
+        self.table.focus()
+
+    # ------------------------------------------------------------------ jump to time
+    def action_jump_time(self) -> None:
+        from .prompt import PromptScreen
+
+        row = self.table.selected
+        default = short_time(row.time) if isinstance(row, EventRow) else ""
+
+        def go(answer: str | None) -> None:
+            if not answer:
+                return
+            when = parse_when(answer)
+            if when is None:
+                self.notify(f"Not a time: {plain(answer, 60)} (use YYYY-MM-DD or YYYY-MM-DD HH:MM)",
+                            severity="warning", markup=False)
+                return
+            self.start("events-jump", self._jump(when))
+
+        self.app.push_screen(PromptScreen("Jump to the first event at or after (display time):", default,
+                                          help="YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS"), go)
+
+    async def _jump(self, when: datetime) -> None:
+        feed = self.feed
+        if feed is None:
+            return
+        try:
+            row = await feed.locate(when)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.query_one("#events-state", LoadState).failed(exc, have_data=True)
+            return
+        if row is None or feed is not self.feed:
+            return
+        self.table.data_changed()
+        self.table.move_to(row)
+        self._update_status()
+
+    # ------------------------------------------------------------------ copy and export
+    def copy_target(self) -> tuple[str, str] | None:
+        focused = self.focused
+        if isinstance(focused, ResourceTable) and focused.selected is not None:
+            return focused.selected.copy_id or focused.selected.key, "entity"
+        return self.cid, "collaboration"
+
+    def action_export(self) -> None:
+        """``e``: the current view (filter, search, order; loaded events only) as CSV or JSON."""
+        from .prompt import PromptScreen
+
+        feed = self.feed
+        if feed is None:
+            return
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        default = f"./events-{_slug(self.target.name or self.cid)}-{stamp}.csv"
+
+        def write(answer: str | None) -> None:
+            if not answer:
+                return
+            path = Path(answer).expanduser()
+            try:
+                rows = write_view(path, feed.rows())
+            except OSError as exc:
+                self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
+                return
+            self.notify(f"Exported {rows:,} events to {path}", title="Export", markup=False)
+
+        shown = sum(1 for _ in feed.rows()) if feed.loaded < 200_000 else feed.loaded
+        self.app.push_screen(PromptScreen(
+            f"Export this view ({shown:,} loaded events) to:", default,
+            help="A path ending in .json writes JSON; anything else writes CSV (the API export's columns). "
+                 "E exports the whole log through the API instead."), write)
+
+    def action_export_server(self) -> None:
+        """``E``: the API's own CSV export of the whole (server-filtered) log, streamed to a file."""
+        from .prompt import PromptScreen
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        default = f"./events-{_slug(self.target.name or self.cid)}-{stamp}-all.csv"
+
+        def go(answer: str | None) -> None:
+            if answer:
+                self.start("events-export", self.export_server(Path(answer).expanduser()))
+
+        what = f"filter: {self.server_filter}" if self.server_filter else "no filter"
+        self.app.push_screen(PromptScreen(f"Export the whole log through the API ({plain(what, 80)}) to:", default,
+                                          help="Streams the API's CSV; the file appears only once complete."), go)
+
+    async def export_server(self, path: Path) -> int | None:
+        order = "event_date_time DESC" if self.descending else "event_date_time"
+        last = [0.0]
+
+        def progress(written: int) -> None:
+            now = asyncio.get_running_loop().time()
+            if now - last[0] >= 0.1:  # a few updates per second are plenty
+                last[0] = now
+                self._export_progress = f"exporting… {written / 1e6:.1f} MB"
+                self._update_status()
+
+        self._export_progress = "exporting…"
+        self._update_status()
+        try:
+            written = await self.session.call(lambda c: c.export_events(
+                self.cid, path, order_by=order, filter=self.server_filter or None, on_progress=progress))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self._export_progress = ""
+            self._update_status()
+            self.notify(describe_error(exc).plain, title="Export failed", severity="error", markup=False, timeout=10)
+            return None
+        self._export_progress = f"exported {written / 1e6:.1f} MB to {plain(str(path), 60)}"
+        self._update_status()
+        self.notify(f"Exported the log ({written:,} bytes) to {path}", title="Export", markup=False)
+        return written
+
+    def on_unmount(self) -> None:
+        if self._tail_timer is not None:
+            self._tail_timer.stop()
+
+
+class QueryInfoScreen(ModalScreen[None]):
+    """A query named by an event: what the event says, and what the API says about it now."""
+
+    DEFAULT_CSS = """
+    QueryInfoScreen { align: center middle; }
+    QueryInfoScreen > VerticalScroll {
+        width: 90%; max-width: 110; height: auto; max-height: 80%;
+        border: thick $primary; background: $surface; padding: 1 2;
+    }
+    """
+    BINDINGS = [Binding("escape,q,enter", "close", "Close")]
+
+    def __init__(self, session: Session, entity: dict[str, str]) -> None:
+        super().__init__()
+        self.session = session
+        self.entity = entity
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Details(id="query-info")
+            yield LoadState(id="query-state")
+
+    def on_mount(self) -> None:
+        self.query_one("#query-info", Details).show(self._pairs(), title="Query")
+        self.run_worker(self._load(), exclusive=True, exit_on_error=False)
+
+    def _pairs(self) -> list[tuple[str, Text]]:
+        e = self.entity
+        pairs = [("Id", safe(e.get("id"), 100))]
+        if e.get("name") and e.get("name") != e.get("id"):
+            pairs.append(("Query", multiline(e.get("name"), 2000)))
+        return pairs
+
+    async def _load(self) -> None:
+        state = self.query_one("#query-state", LoadState)
+        state.loading("query status")
+        try:
+            status = await self.session.call(lambda c: c.query_status(self.entity["id"]))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # e.g. 404: queries are not kept forever
+            state.failed(exc)
+            return
+        state.idle()
+        pairs = self._pairs() + [("Status", safe(status.status, 40)), ("Done", Text("yes" if status.done else "no"))]
+        if status.error:
+            pairs.append(("Error", multiline(status.error, 1000)))
+        self.query_one("#query-info", Details).show(pairs, title="Query")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+_FROZEN = False
+
+
+def freeze_long_lived() -> None:
+    """Once per process: move what exists now (modules, widgets, models: the app's long-lived
+    objects) out of the cyclic GC's reach. Digesting 500-event pages makes many short-lived
+    containers, and every full collection would otherwise re-scan ~100k long-lived objects — a
+    50-100 ms stall mid-scroll. Loaded events are untracked tuples already (core/eventlog.py)."""
+    global _FROZEN
+    if not _FROZEN:
+        _FROZEN = True
+        gc.collect()
+        gc.freeze()
+
+
+def _slug(text: str) -> str:
+    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")[:40] or "log"
+
+
+def parse_when(text: str) -> datetime | None:
+    """A time typed by a person, in display time (as the table shows it) → aware UTC."""
+    text = text.strip().replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            naive = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return naive.replace(tzinfo=local(datetime.now(UTC)).tzinfo).astimezone(UTC)
+    parsed = to_datetime(text)
+    return parsed.astimezone(UTC) if parsed is not None else None
