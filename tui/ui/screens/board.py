@@ -35,9 +35,9 @@ from ..widgets.resource_table import Col, ResourceTable, Row
 from .base import BaseScreen
 
 COLUMNS = (
-    Col("state", "State"), Col("status", "Status"), Col("run", "Run"), Col("kind", "Kind"),
-    Col("profile", "Profile"), Col("where", "Question / flow / collaboration"), Col("updated", "Updated"),
-    Col("reason", "Failure reason / note"), Col("id", "Id"),
+    Col("state", "State"), Col("status", "Status"), Col("run", "Run"), Col("reason", "Failure reason / note"),
+    Col("where", "Question / flow / collab."), Col("updated", "Updated"), Col("profile", "Profile"),
+    Col("kind", "Kind"), Col("id", "Id"),
 )
 
 #: board order: what is moving first, then what needs attention, then what is done
@@ -114,8 +114,12 @@ class RunsBoardScreen(BaseScreen):
     def paint(self) -> None:
         if not self.is_mounted:
             return
-        entries = self.cr_app.watching.entries()
+        hub = self.cr_app.watching
+        entries = hub.entries()
         self.table.set_rows(self.rows(entries))
+        polled = [e.snapshot.polled_at for e in entries if e.snapshot.polled_at is not None]
+        self._as_of["board"] = max(polled) if polled else hub.now()  # the header's "as of"
+        self.update_chrome()
         self.query_one("#board-empty", Static).set_class(bool(entries), "-hidden")
         if self._select is not None and self.table.select_key(row_key(self._select)):
             self._select = None
@@ -144,13 +148,13 @@ class RunsBoardScreen(BaseScreen):
         failed = life is Lifecycle.FAILED
         state = Text(f"  {life.value}", style=LIFECYCLE_STYLES.get(life, ""))
         status = status_text(snap.platform, snap.status) if snap.status else Text("(not read yet)", style="dim")
-        name = safe(snap.name or snap.object_id, 60, style="bold red" if failed else "")
+        name = safe(snap.name or snap.object_id, 40, style="bold red" if failed else "")
         note = entry.trouble or (snap.reason if life is not Lifecycle.SUCCEEDED else None)
-        reason = safe(note, 200, style="red" if failed else "yellow") if note else Text(DASH, style="dim")
+        reason = safe(note, 80, style="red" if failed else "yellow") if note else Text(DASH, style="dim")
         updated = Text(local(snap.polled_at).strftime("%H:%M:%S")) if snap.polled_at else Text(DASH, style="dim")
         return Row(key=row_key(snap.key), cells=(
-            state, status, name, Text(KIND_LABELS.get(snap.kind, snap.kind)), Text(plain(snap.profile, 40)),
-            self._where(snap), updated, reason, Text(plain(snap.object_id, 60), style="dim")),
+            state, status, name, reason, self._where(snap), updated, Text(plain(snap.profile, 40)),
+            Text(KIND_LABELS.get(snap.kind, snap.kind)), Text(plain(snap.object_id, 60), style="dim")),
             copy_id=snap.object_id, payload=entry)
 
     def _where(self, snap: Any) -> Text:
@@ -158,7 +162,7 @@ class RunsBoardScreen(BaseScreen):
         kind = {"question_run": "question", "flow_run": "flow", "insight_query": "collaboration"}.get(snap.kind)
         if snap.parent_id and kind:
             target = jumps.get(snap.profile, kind, snap.parent_id)
-            return Text(plain(target.label if target else snap.parent_id, 60))
+            return Text(plain(target.label if target else snap.parent_id, 40))
         return Text(DASH, style="dim")
 
     def paint_meter(self) -> None:

@@ -1,0 +1,172 @@
+"""The Runs board: launched runs move QUEUED → RUNNING → COMPLETED on it as the (manual) clock moves,
+with a toast and the bell when they finish; a failed run's reason reaches the board and the
+notification; the status pane of an open run updates in place; watched runs survive a restart.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tui.core.launch import LaunchForm
+from tui.store import Store
+from tui.ui.app import CleanroomApp
+from tui.ui.screens.board import RunsBoardScreen
+from tui.ui.screens.run import RunScreen
+
+from .conftest import SIZE, assert_snapshot, press, wait_for_workers
+from .test_launch_ui import TIMING, question_target
+
+FAILURE = "Crowd size threshold not met: every row was suppressed"
+
+
+def fill(form: LaunchForm, window: str = "14") -> LaunchForm:
+    form.set_value("conversion_window", window)
+    form.set_value("conversions.date_start", "2026-10-01")
+    form.set_value("conversions.date_end", "2026-10-31")
+    return form
+
+
+async def launch(app, world, window: str = "14"):
+    hub = app.watching
+    launcher = hub.launcher("demo-liveramp")
+    q = world.find_question(TIMING)
+    form = fill(await launcher.prepare_launch(q.id, title=q.title, now=hub.now()), window)
+    outcome = await launcher.launch_form(form, allow_duplicate=True)
+    hub.launched(outcome)
+    return outcome
+
+
+def board_row(app, run_id: str) -> list[str]:
+    table = app.screen.table
+    row = table.row(f"demo-liveramp|question_run|{run_id}")
+    assert row is not None, f"{run_id} is not on the board"
+    return [c.plain for c in row.cells]
+
+
+async def step(pilot, clock, until, limit=timedelta(hours=2)) -> None:
+    """Move the manual clock from poll to poll (as the loop would) until ``until()``."""
+    hub = pilot.app.watching
+    end = clock.now() + limit
+    while not until():
+        wake = hub.watcher.next_wake()
+        assert wake is not None and wake <= end, "the expected state was not reached"
+        clock.set(max(wake, clock.now()))
+        await hub.tick()
+        await pilot.pause()
+
+
+async def test_a_launched_run_goes_queued_running_completed_with_a_toast_and_a_bell(make_app, clock):
+    app = make_app(store=Store.in_memory(now=clock.now))
+    world = app.sessions[0].demo.app().state.liveramp
+    rung: list[int] = []
+    app.bell = lambda: rung.append(1)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        outcome = await launch(app, world)
+        run = world.runs[outcome.object_id]
+        run.plan.final, run.plan.failure_reason, run.plan.run_message = "COMPLETED", None, None
+        await press(pilot, "b")
+        assert isinstance(app.screen, RunsBoardScreen)
+        assert board_row(app, run.id)[:3] == ["  queued", "QUEUED", outcome.name[:39] + "…"]
+        assert "status reads left this hour: 20/20" in app.screen.query_one("#board-meter").render().plain
+        assert any(w.group == "watcher" for w in app.workers), "the launch started the polling worker"
+        seen = []
+
+        def status() -> str:
+            seen.append(board_row(app, run.id)[1])
+            return seen[-1]
+
+        await step(pilot, clock, lambda: status() == "RUNNING")
+        assert board_row(app, run.id)[0].strip() == "running"
+        assert not rung
+        await step(pilot, clock, lambda: status() == "COMPLETED")
+        assert [s for i, s in enumerate(seen) if i == 0 or s != seen[i - 1]] == ["QUEUED", "RUNNING", "COMPLETED"]
+        row = board_row(app, run.id)
+        assert row[0].strip() == "succeeded"
+        assert rung == [1]
+        toast = [n for n in app._notifications if n.title == "Run succeeded"]
+        assert len(toast) == 1 and outcome.name in toast[0].message and "COMPLETED" in toast[0].message
+        assert not app.watching.watcher.items(), "a finished run is no longer polled"
+        group_rows = [r.key for r in app.screen.table.visible_rows() if r.key.startswith("group:")]
+        assert group_rows == ["group:succeeded"]
+        # open it: its results
+        app.screen.table.focus()
+        app.screen.table.select_key(f"demo-liveramp|question_run|{run.id}")
+        await press(pilot, "enter")
+        assert isinstance(app.screen, RunScreen) and app.screen.run.status == "COMPLETED"
+        assert app.screen.query_one("#results-pane").table is not None
+
+
+async def test_a_failed_runs_reason_reaches_the_board_and_the_notification(make_app, clock):
+    app = make_app(store=Store.in_memory(now=clock.now))
+    world = app.sessions[0].demo.app().state.liveramp
+    rung: list[int] = []
+    app.bell = lambda: rung.append(1)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        ok = await launch(app, world, "14")
+        bad = await launch(app, world, "21")
+        world.runs[ok.object_id].plan.final = "COMPLETED"
+        world.runs[ok.object_id].plan.failure_reason = None
+        doomed = world.runs[bad.object_id].plan
+        doomed.final, doomed.failure_reason = "FAILED", FAILURE
+        doomed.run_message = "All result rows suppressed by the privacy threshold"
+        await press(pilot, "b")
+        hub = app.watching
+        finished = lambda: not hub.watcher.items()  # noqa: E731
+        await step(pilot, clock, finished)
+        failed_row = board_row(app, bad.object_id)
+        assert failed_row[0].strip() == "failed" and failed_row[1] == "FAILED"
+        assert failed_row[3] == FAILURE
+        row = app.screen.table.row(f"demo-liveramp|question_run|{bad.object_id}")
+        assert "red" in str(row.cells[2].style), "failures stay highlighted"
+        toast = next(n for n in app._notifications if n.title == "Run failed")
+        assert FAILURE in toast.message and toast.severity == "error"
+        assert len(rung) == 2
+        keys = [r.key for r in app.screen.table.visible_rows()]
+        assert keys.index("group:failed") < keys.index("group:succeeded")
+        assert_snapshot(app, "runs-board")
+        # failures stay until dismissed
+        app.screen.table.select_key(f"demo-liveramp|question_run|{bad.object_id}")
+        await press(pilot, "x")
+        assert app.screen.table.row(f"demo-liveramp|question_run|{bad.object_id}") is None
+
+
+async def test_the_run_screens_status_pane_updates_in_place(make_app, clock):
+    app = make_app(store=Store.in_memory(now=clock.now))
+    world = app.sessions[0].demo.app().state.liveramp
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        outcome = await launch(app, world)
+        world.runs[outcome.object_id].plan.final = "COMPLETED"
+        question = question_target(app, world, TIMING)
+        from tui.ui.jump_index import Target
+
+        app.open(app.sessions[0], Target("run", outcome.object_id, outcome.name, "demo-liveramp",
+                                         path=(*question.path, question)))
+        await wait_for_workers(pilot)
+        screen = app.screen
+        summary = screen.query_one("#run-summary")
+        assert screen.run.status == "QUEUED"
+        await step(pilot, clock, lambda: screen.run.status == "RUNNING")
+        assert screen.query_one("#run-summary") is summary  # the same widget, repainted
+        await step(pilot, clock, lambda: screen.run.status == "COMPLETED")
+        await wait_for_workers(pilot)
+        assert screen.query_one("#results-pane").table is not None
+
+
+async def test_watched_runs_survive_a_restart(make_app, clock):
+    store = Store.in_memory(now=clock.now)
+    app = make_app(store=store)
+    world = app.sessions[0].demo.app().state.liveramp
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        outcome = await launch(app, world)
+    # the next start: a new app (new watcher, new launchers) on the same store and the same world
+    again = CleanroomApp(app.sessions)
+    again.animation_level = "none"
+    async with again.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        assert again.watching.is_watched("demo-liveramp", "question_run", outcome.object_id)
+        await press(pilot, "b")
+        assert again.screen.table.row(f"demo-liveramp|question_run|{outcome.object_id}") is not None
