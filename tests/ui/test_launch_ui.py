@@ -8,6 +8,7 @@ Demo world (seed 7) on a manual clock; an in-memory store holds the launch journ
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from textual.widgets import Input, Select
@@ -235,3 +236,60 @@ async def test_run_again_prefills_the_same_parameters(lr_app):
             if name in values:
                 assert values[name] == str(value), name
         assert form.name != old.name
+
+
+async def test_flow_launch_pauses_then_resume_from_the_flow_run_screen(lr_app, clock):
+    from tui.ui.screens.flow_run import FlowRunScreen
+
+    app, world = lr_app
+    flow = next(iter(world.flows.values()))
+    room = world.cleanrooms[flow.room_id]
+    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
+    flow_t = Target("flow", flow.id, flow.name, "demo-liveramp", flow.display_id, path=(room_t,))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        app.open(app.sessions[0], flow_t)
+        await wait_for_workers(pilot)
+        await press(pilot, "l")
+        screen = app.screen
+        assert isinstance(screen, LaunchScreen) and screen.plan.kind == "flow"
+        await wait_for_workers(pilot)
+        for i, f in enumerate(screen.form.fields):  # valid values for what the last run did not give
+            if not screen.form.values.get(f.key):
+                screen.query_one(f"#f-{i}").value = {"date": "2026-10-01", "integer": "7"}.get(f.kind, "x")
+        screen.query_one("#f-pause", Input).value = "1"
+        await pilot.pause()
+        before = set(world.flow_runs)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, LaunchConfirmScreen)
+        body = app.screen.body.plain
+        assert f"POST /v1/cleanrooms/{room.id}/cleanroom-flows/{flow.id}/cleanroom-flow-runs" in body
+        assert '"pauseLevelID": "Level-1"' in body
+        await press(pilot, "tab", "enter")
+        [run_id] = set(world.flow_runs) - before
+        world.flow_runs[run_id].plan.fail_node = None
+        hub = app.watching
+        end = clock.now() + timedelta(hours=2)
+        while hub.watcher.items()[0].snapshot is None or hub.watcher.items()[0].snapshot.status != "PAUSED":
+            wake = hub.watcher.next_wake()
+            assert wake <= end
+            clock.set(max(wake, clock.now()))
+            await hub.tick()
+        app.open(app.sessions[0], Target("flow_run", run_id, "run", "demo-liveramp", path=(room_t, flow_t)))
+        await wait_for_workers(pilot)
+        assert isinstance(app.screen, FlowRunScreen) and app.screen.run.status == "PAUSED"
+        creates = hub.launcher("demo-liveramp").creates_left()
+        await press(pilot, "u")
+        assert isinstance(app.screen, LaunchConfirmScreen)
+        assert f"/cleanroom-flow-runs/{run_id}/resume-flow-run" in app.screen.body.plain
+        await press(pilot, "tab", "enter")
+        assert any(n.title == "Resumed" for n in app._notifications)
+        assert hub.launcher("demo-liveramp").creates_left() == creates  # a resume creates nothing
+        seen = []
+        hub.watcher.subscribe(lambda e: seen.append(getattr(getattr(e, "new", None), "status", None)))
+        while "COMPLETED" not in seen:
+            wake = hub.watcher.next_wake()
+            assert wake is not None and wake <= end + timedelta(hours=2)
+            clock.set(max(wake, clock.now()))
+            await hub.tick()
+        assert "PAUSED" not in seen  # it went on from where it paused
