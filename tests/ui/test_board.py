@@ -170,3 +170,52 @@ async def test_watched_runs_survive_a_restart(make_app, clock):
         assert again.watching.is_watched("demo-liveramp", "question_run", outcome.object_id)
         await press(pilot, "b")
         assert again.screen.table.row(f"demo-liveramp|question_run|{outcome.object_id}") is not None
+
+
+async def test_insight_query_compose_launch_poll_results(make_app, clock):
+    from textual.widgets import SelectionList, TextArea
+
+    from tui.ui.screens.collaboration import CollaborationScreen
+    from tui.ui.screens.launch_confirm import LaunchConfirmScreen
+    from tui.ui.screens.query import QueryScreen
+
+    app = make_app(store=Store.in_memory(now=clock.now))
+    inf = app.sessions[1].demo.app().state.infosum
+    demo_company = next(c for c in inf.companies.values() if "Northwind" in c.name) \
+        if hasattr(next(iter(inf.companies.values())), "name") else None
+    collab = next(c for c in inf.collaborations.values()
+                  if c.status == "STATUS_ACTIVE" and len(c.datasets) >= 2
+                  and (demo_company is None or c.owner_id == demo_company.id))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        from tui.ui.jump_index import Target
+
+        app.open(app.sessions[1], Target("collaboration", collab.id, collab.name, "demo-infosum"))
+        await wait_for_workers(pilot)
+        assert isinstance(app.screen, CollaborationScreen)
+        await press(pilot, "i")
+        screen = app.screen
+        assert isinstance(screen, QueryScreen)
+        await wait_for_workers(pilot)
+        picker = screen.query_one("#query-datasets", SelectionList)
+        assert picker.option_count >= 2
+        picker.select(picker.get_option_at_index(0).value)
+        picker.select(picker.get_option_at_index(1).value)
+        await pilot.pause()
+        text = screen.query_one("#query-text", TextArea).text
+        assert text.startswith("SELECT COUNT() FROM ") and " INTERSECT " in text
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, LaunchConfirmScreen)
+        assert "POST /api/v1/queries" in app.screen.body.plain and collab.id in app.screen.body.plain
+        before = set(inf.queries)
+        await press(pilot, "tab", "enter")
+        [qid] = set(inf.queries) - before
+        assert app.screen is screen and screen.query_id == qid
+        rung: list[int] = []
+        app.bell = lambda: rung.append(1)
+        await step(pilot, clock, lambda: not app.watching.watcher.items(), limit=timedelta(minutes=30))
+        await wait_for_workers(pilot)
+        rows = screen.query_one("#query-results").visible_rows()
+        assert rows, "the result is shown"
+        assert rung == [1]
+        assert any(n.title in ("Run succeeded", "Run failed") for n in app._notifications)
