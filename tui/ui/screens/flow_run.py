@@ -197,10 +197,10 @@ class FlowRunScreen(TabbedScreen):
         if not allowed or self.run is None:
             return allowed
         status = str(self.run.status).upper()
-        if action == "resume_flow_run":
-            return True if status == "PAUSED" else None
+        if action == "resume_flow_run":  # hidden unless it can apply
+            return status == "PAUSED"
         if action == "watch_run":
-            return True if status in ("QUEUED", "RUNNING") else None
+            return status in ("QUEUED", "RUNNING")
         return allowed
 
     # ------------------------------------------------------------------ launch and watch (issue 6)

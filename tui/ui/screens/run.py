@@ -121,6 +121,8 @@ class RunScreen(TabbedScreen):
             self.start("results", self._load_results())
         if first and active:
             self._follow(run)
+        if first:
+            self.refresh_bindings()
 
     def _paint_parameters(self, run: Any) -> None:
         pane = self.query_one("#params-pane", TablePane)
@@ -173,6 +175,8 @@ class RunScreen(TabbedScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_more":
             return any(p.has_more for p in self.query(ResultsPane))
+        if action == "watch_run":  # only a run still going can be watched
+            return self.run is not None and normalize("liveramp", self.run.status).active
         return super().check_action(action, parameters)
 
     # ------------------------------------------------------------------ audit
