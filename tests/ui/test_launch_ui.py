@@ -141,7 +141,7 @@ async def test_confirm_shows_the_exact_request_then_one_run_is_created_and_on_th
         board = app.screen.table
         assert board.selected_key == f"demo-liveramp|question_run|{run_id}"
         row = [c.plain for c in board.selected.cells]
-        assert row[1] == "QUEUED" and row[0].strip() == "queued" and row[2] == name
+        assert row[1] == "QUEUED" and row[0].strip() == "queued" and row[2] == name[:39] + "…"
         assert any(n.title == "Launched" for n in app._notifications)
         assert app.watching.is_watched("demo-liveramp", "question_run", run_id)
 
