@@ -293,3 +293,33 @@ async def test_flow_launch_pauses_then_resume_from_the_flow_run_screen(lr_app, c
             clock.set(max(wake, clock.now()))
             await hub.tick()
         assert "PAUSED" not in seen  # it went on from where it paused
+
+
+async def test_a_dropped_answer_creates_exactly_one_run_found_by_listing(lr_app):
+    """The create-run reaches the platform, the answer never comes back: the app lists the question's
+    runs, finds the one it made, watches it — and never posts again."""
+    from tests.e2e.test_launch_watch import DropAnswer
+
+    app, world = lr_app
+    session = app.sessions[0]
+    drop = DropAnswer(session.demo.transport)
+    session._transport = drop  # before the client exists: every call goes through it
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot, app, world)
+        qid = screen.plan.question_id
+        before = runs_of(world, qid)
+        await fill_valid(pilot, screen)
+        name = screen.form.name
+        drop.arm("/create-run")
+        await press(pilot, "ctrl+s", "tab", "enter")
+        new = runs_of(world, qid) - before
+        assert drop.dropped == 1 and len(new) == 1, "exactly one run"
+        run_id = new.pop()
+        assert session.client.calls[f"POST /v1/cleanroom-questions/{qid}/create-run"] == 1
+        assert world.runs[run_id].name == name
+        toast = next(n for n in app._notifications if n.title == "Launched")
+        assert "found by listing" in toast.message
+        assert isinstance(app.screen, RunsBoardScreen)
+        assert app.watching.is_watched("demo-liveramp", "question_run", run_id)
+        store = app.watching.store
+        assert store.journal_unresolved("demo-liveramp") == []
