@@ -211,8 +211,15 @@ class FlowRunScreen(TabbedScreen):
             return
         self._paint_run(snap.raw)
         self.refresh_bindings()
-        if "nodes" in self._built:
-            self.start("nodes", self._load_nodes())
+        if "nodes" in self._built and not getattr(self, "_nodes_due", False):
+            # one reload per burst of events (a second start would cancel the first before it ran)
+            self._nodes_due = True
+
+            def reload_nodes() -> None:
+                self._nodes_due = False
+                self.start("nodes", self._load_nodes())
+
+            self.call_after_refresh(reload_nodes)
 
     def action_run_again(self) -> None:
         from .again import run_again
