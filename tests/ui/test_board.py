@@ -219,3 +219,41 @@ async def test_insight_query_compose_launch_poll_results(make_app, clock):
         assert rows, "the result is shown"
         assert rung == [1]
         assert any(n.title in ("Run succeeded", "Run failed") for n in app._notifications)
+
+
+async def test_the_apps_watcher_keeps_to_strict_limits(clock):
+    """Real LiveRamp budgets (20 reads per object per hour, 5 min apart) against an emulator that
+    answers 429 to anything over them: a simulated hour and more of watching crosses no limit."""
+    from tui.config import demo_profiles
+    from tui.core.session import build_sessions
+    from tui.emulator import EmulatorOptions
+
+    async def no_sleep(_seconds: float) -> None:
+        return None
+
+    store = Store.in_memory(now=clock.now)
+    sessions = build_sessions(demo_profiles(speed=1), store=store, client_options={"sleep": no_sleep},
+                              demo_options=EmulatorOptions(seed=7, clock=clock, strict_limits=True))
+    app = CleanroomApp(sessions)
+    app.animation_level = "none"
+    world = sessions[0].demo.app().state.liveramp
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        launched = [await launch(app, world, str(w)) for w in (7, 14, 21)]
+        for outcome in launched:
+            world.runs[outcome.object_id].plan.phases = [("QUEUED", 600), ("RUNNING", 4 * 3600)]
+        reads_before = sum(world.counters.status_reads.values())
+        await press(pilot, "b")
+        end = clock.now() + timedelta(hours=3)
+        while app.watching.watcher.items() and clock.now() < end:
+            wake = app.watching.watcher.next_wake()
+            clock.set(max(wake, clock.now()))
+            await app.watching.tick()
+        await pilot.pause()
+        assert world.limit_violations == []
+        assert max(world.counters.status_reads.values()) <= 20 * 4  # ≤ 20 per object per hour, 3+ hours
+        made = sum(world.counters.status_reads.values()) - reads_before
+        naive = 3 * (3 * 3600 // 300)  # one GET per run every 5 minutes
+        assert 0 < made < naive / 3, (made, naive)  # one list call for the three runs of one question
+        meter = app.screen.query_one("#board-meter").render().plain
+        assert "status reads left this hour:" in meter
