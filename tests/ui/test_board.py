@@ -13,7 +13,7 @@ from tui.ui.app import CleanroomApp
 from tui.ui.screens.board import RunsBoardScreen
 from tui.ui.screens.run import RunScreen
 
-from .conftest import SIZE, assert_snapshot, press, wait_for_workers
+from .conftest import SIZE, assert_snapshot, press, screen_text, wait_for_workers
 from .test_launch_ui import TIMING, question_target
 
 FAILURE = "Crowd size threshold not met: every row was suppressed"
@@ -217,6 +217,8 @@ async def test_insight_query_compose_launch_poll_results(make_app, clock):
         await wait_for_workers(pilot)
         rows = screen.query_one("#query-results").visible_rows()
         assert rows, "the result is shown"
+        assert "(succeeded)" in screen._status.plain and qid in screen._status.plain
+        assert "Result: " in screen_text(app) and "(succeeded)" in screen_text(app)
         assert rung == [1]
         assert any(n.title in ("Run succeeded", "Run failed") for n in app._notifications)
 

@@ -238,6 +238,7 @@ class QueryScreen(BaseScreen):
                 text.append(" · polling (2 s, backing off to 30 s)", style="dim")
             if snap.lifecycle is Lifecycle.FAILED and snap.reason:
                 self.query_one("#query-error", Static).update(Text(f"✗ {plain(snap.reason, 400)}"))
+        self._status = text
         self.query_one("#query-status", Static).update(text)
 
     def on_run_updated(self, message: Any) -> None:
@@ -265,10 +266,8 @@ class QueryScreen(BaseScreen):
     def _paint_result(self, result: Any) -> None:
         rows = result_rows(result)
         self.query_one("#query-results", ResourceTable).set_rows(rows)
-        status = self.query_one("#query-status", Static)
-        text = Text.assemble(status.render() if isinstance(status.render(), Text) else Text(""),
-                             ("\nResult: ", "bold"), f"{len(rows)} row(s)")
-        status.update(text)
+        text = Text.assemble(getattr(self, "_status", Text("")), ("\nResult: ", "bold"), f"{len(rows)} row(s)")
+        self.query_one("#query-status", Static).update(text)
 
 
 __all__ = ["QueryScreen", "result_rows", "starting_query"]
