@@ -50,9 +50,55 @@ async def main() -> int:
         async for name in tour(pilot):
             path = app.save_screenshot(f"{name}.svg", str(OUT))
             written.append(path)
+        written += await launch_and_watch(app, pilot, sessions[0].demo.options.clock)
     for path in written:
         print(Path(path).relative_to(ROOT))
     return 0
+
+
+async def launch_and_watch(app, pilot, clock) -> list[str]:
+    """The launch form of "Conversion Timing", then the Runs board with one run done and one failed."""
+    from tests.ui.conftest import press, wait_for_workers
+    from tests.ui.test_launch_ui import TIMING, question_target
+
+    world = app.sessions[0].demo.app().state.liveramp
+    while type(app.screen).__name__ != "HomeScreen":
+        await press(pilot, "escape")
+    app.open(app.sessions[0], question_target(app, world, TIMING))
+    await wait_for_workers(pilot)
+    await press(pilot, "l")
+    screen = app.screen
+    for i, f in enumerate(screen.form.fields):
+        value = {"conversion_window": "14", "conversions.date_start": "2026-10-01",
+                 "conversions.date_end": "2026-10-31"}.get(f.name)
+        if value:
+            screen.query_one(f"#f-{i}").value = value
+    await pilot.pause()
+    written = [app.save_screenshot("launch-form.svg", str(OUT))]
+    await press(pilot, "ctrl+s")
+    written.append(app.save_screenshot("launch-confirm.svg", str(OUT)))
+    await press(pilot, "tab", "enter")
+    hub = app.watching
+    launcher = hub.launcher("demo-liveramp")
+    first = next(i.object_id for i in hub.watcher.items())
+    world.runs[first].plan.final = "COMPLETED"
+    q = world.find_question(TIMING)
+    form = await launcher.prepare_launch(q.id, title=q.title, now=hub.now())
+    form.set_value("conversion_window", "30")
+    form.set_value("conversions.date_start", "2026-09-01")
+    form.set_value("conversions.date_end", "2026-09-30")
+    doomed = await launcher.launch_form(form)
+    hub.launched(doomed)
+    plan = world.runs[doomed.object_id].plan
+    plan.final, plan.failure_reason = "FAILED", "Crowd size threshold not met: every row was suppressed"
+    while hub.watcher.items():  # both finish: one COMPLETED, one FAILED with its reason
+        wake = hub.watcher.next_wake()
+        clock.set(max(wake, clock.now()))
+        await hub.tick()
+        await pilot.pause()
+    await wait_for_workers(pilot)
+    written.append(app.save_screenshot("runs-board.svg", str(OUT)))
+    return written
 
 
 if __name__ == "__main__":

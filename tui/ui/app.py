@@ -41,7 +41,7 @@ class CleanroomApp(App):
     TITLE = "cleanroom-tui"
     COMMANDS = App.COMMANDS | {_jump_provider, _actions_provider}
     BINDINGS = [
-        *bindings("quit", "help", "jump", "switch-profile"),
+        *bindings("quit", "help", "jump", "switch-profile", "runs-board"),
         # in read-only mode the screens hide their write keys; these answer them with a refusal
         Binding(WRITE_KEYS, "refuse_write", show=False),
     ]
@@ -64,6 +64,9 @@ class CleanroomApp(App):
         from .reconnect import Reconnector
 
         self.reconnector = Reconnector(self, self._back_online)
+
+        #: the run watcher and launchers (issue 6), built after the first frame: see ``watching``
+        self._watching: Any = None
         for session in self.sessions:
             if readonly:
                 session.readonly = True
@@ -83,6 +86,7 @@ class CleanroomApp(App):
             self.notify(str(warning), title="Cache", severity="warning", markup=False, timeout=10)
         # calls (and the imports they need) start once the first frame is on screen
         self.after_frame(self._start_identify)
+        self.after_frame(self._start_watching)
 
     def after_frame(self, callback) -> None:
         """Run ``callback`` once the next frame is on screen (counted, so tests and the screenshot
@@ -94,6 +98,24 @@ class CleanroomApp(App):
             callback()
 
         self.call_after_refresh(run)
+
+    @property
+    def watching(self) -> Any:
+        """The app's one :class:`~tui.ui.watching.WatchHub` (watcher + launchers), built on first use."""
+        if self._watching is None:
+            from .watching import WatchHub
+
+            self._watching = WatchHub(self, self.sessions)
+        return self._watching
+
+    def _start_watching(self) -> None:
+        self.watching.start()
+
+    def action_runs_board(self) -> None:
+        from .screens.board import RunsBoardScreen
+
+        if not isinstance(self.screen, RunsBoardScreen):
+            self.push_screen(RunsBoardScreen(self.sessions))
 
     def _start_identify(self) -> None:
         for session in self.sessions:
@@ -276,6 +298,10 @@ class CleanroomApp(App):
             from .screens.timeline import TimelineScreen
 
             return TimelineScreen(session, target)
+        if kind == "insight_query":
+            from .screens.query import QueryScreen
+
+            return QueryScreen(session, target)
         raise ValueError(f"cannot open a {kind}")
 
     def open(self, session: Session, target: Target) -> None:

@@ -41,6 +41,8 @@ SCOPES = {
     "collaboration": "Collaboration",
     "results": "Run results",
     "log": "Event logs",
+    "runs": "Launch and watch runs",
+    "board": "Runs board",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -112,6 +114,24 @@ COMMANDS: tuple[Command, ...] = (
             "log"),
     Command("log-export-server", "E", "export_server", "Export (API)",
             "Save the whole filtered log with the API's CSV export, with progress", "log"),
+    # launch and watch (issue 6)
+    Command("runs-board", "b", "app.runs_board", "Runs board",
+            "Every watched and recently finished run, across profiles, updating by itself", "global"),
+    Command("launch", "l", "launch", "Launch",
+            "Launch a run of this question or flow (a form from its parameters, then a confirmation)",
+            "runs", write=True),
+    Command("run-again", "R", "run_again", "Run again",
+            "Launch again with this run's parameters (the form opens pre-filled)", "runs", write=True),
+    Command("watch-run", "w", "watch_run", "Watch", "Watch this run: it appears on the Runs board and "
+            "you are told when it finishes", "runs"),
+    Command("resume-flow-run", "u", "resume_flow_run", "Resume", "Resume this PAUSED flow run", "runs",
+            write=True),
+    Command("replay-flow-run", "p", "replay_flow_run", "Replay", "Replay this flow run from a level",
+            "runs", write=True),
+    Command("insight-query", "i", "insight_query", "Insight query",
+            "Compose and run an insight query in this collaboration", "collaboration", write=True),
+    Command("dismiss-run", "x", "dismiss_run", "Dismiss",
+            "Take the selected finished run off the board (or stop watching an active one)", "board"),
     # results
     Command("load-all", "m", "load_more", "More rows", "Fetch the next page of 500 result rows",
             "results"),

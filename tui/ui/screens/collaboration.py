@@ -69,7 +69,7 @@ class CollaborationScreen(TabbedScreen):
     TABS = (("members", "Members"), ("datasets", "Datasets"), ("destinations", "Destinations"),
             ("stats", "Dataset stats"))
     BINDINGS = bindings("add-dataset", "add-destination", "remove-item", "close-collaboration",
-                        "leave-collaboration", "open-log")
+                        "leave-collaboration", "open-log", "insight-query")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -365,7 +365,7 @@ class CollaborationScreen(TabbedScreen):
             return True if active and role in ("owner", "") else None
         if action == "leave_collaboration":
             return True if active and role != "owner" else None
-        if action in ("add_dataset", "add_destination"):
+        if action in ("add_dataset", "add_destination", "insight_query"):
             return True if active else None
         if action == "remove_item":
             return True if active and self._active_tab() in ("datasets", "destinations") else None
@@ -413,3 +413,14 @@ class CollaborationScreen(TabbedScreen):
     def action_open_log(self) -> None:
         target = Target("events", self.cid, self.target.name, self.session.name)
         self.app.push_screen(self.cr_app.screen_for(self.session, target))
+
+    def action_insight_query(self) -> None:
+        """Compose and run an insight query here (issue 6)."""
+        if self.session.readonly:
+            self.notify("Read-only mode: writes are disabled.", title="Refused", severity="warning", markup=False)
+            return
+        from .query import QueryScreen
+
+        # pushed, not opened: a query not yet sent has no id to put in the jump palette
+        self.app.push_screen(QueryScreen(self.session, Target("insight_query", "", "new query", self.session.name,
+                                                              path=(*self.target.path, self.target))))

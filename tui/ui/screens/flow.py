@@ -11,6 +11,7 @@ from textual.widget import Widget
 
 from ...core.sanitize import plain
 from ...core.session import Session
+from ..bindings import bindings
 from ..jump_index import Target
 from ..text import count, duration, duration_seconds, multiline, safe, state_text, status_text, when
 from ..widgets.details import Details
@@ -38,6 +39,7 @@ def flow_run_target(session: Session, flow: Target, run: Any) -> Target:
 
 class FlowScreen(TabbedScreen):
     TABS = (("graph", "Node graph"), ("runs", "Runs"))
+    BINDINGS = bindings("launch")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -149,3 +151,9 @@ class FlowScreen(TabbedScreen):
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         self.cr_app.open(self.session, flow_run_target(self.session, self.target, event.row.payload))
+
+    # ------------------------------------------------------------------ launch (issue 6)
+    def action_launch(self) -> None:
+        from .again import launch_flow
+
+        launch_flow(self, self.session, self.target, self.room_id)

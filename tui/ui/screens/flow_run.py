@@ -35,7 +35,7 @@ def _m() -> Any:
 
 class FlowRunScreen(TabbedScreen):
     TABS = (("nodes", "Nodes"), ("report", "Node report"), ("parameters", "Parameters"))
-    BINDINGS = bindings("load-all")
+    BINDINGS = bindings("load-all", "run-again", "resume-flow-run", "replay-flow-run", "watch-run")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -105,6 +105,7 @@ class FlowRunScreen(TabbedScreen):
         ])
         if "parameters" in self._built:
             self._paint_parameters()
+        self.refresh_bindings()  # resume (u) only shows for a PAUSED run
 
     def _paint_parameters(self) -> None:
         pane = self.query_one("#flow-params-pane", TablePane)
@@ -192,4 +193,52 @@ class FlowRunScreen(TabbedScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_more":
             return any(p.has_more for p in self.query(ResultsPane))
-        return super().check_action(action, parameters)
+        allowed = super().check_action(action, parameters)
+        if not allowed or self.run is None:
+            return allowed
+        status = str(self.run.status).upper()
+        if action == "resume_flow_run":  # hidden unless it can apply
+            return status == "PAUSED"
+        if action == "watch_run":
+            return status in ("QUEUED", "RUNNING")
+        return allowed
+
+    # ------------------------------------------------------------------ launch and watch (issue 6)
+    def on_run_updated(self, message: Any) -> None:
+        event = message.event
+        snap = getattr(event, "new", None) or getattr(event, "run", None)
+        if snap is None or snap.object_id != self.target.id or snap.kind != "flow_run" or snap.raw is None:
+            return
+        self._paint_run(snap.raw)
+        self.refresh_bindings()
+        if "nodes" in self._built and not getattr(self, "_nodes_due", False):
+            # one reload per burst of events (a second start would cancel the first before it ran)
+            self._nodes_due = True
+
+            def reload_nodes() -> None:
+                self._nodes_due = False
+                self.start("nodes", self._load_nodes())
+
+            self.call_after_refresh(reload_nodes)
+
+    def action_run_again(self) -> None:
+        from .again import run_again
+
+        run_again(self, self.session, self.target, self.run, kind="flow_run")
+
+    def action_resume_flow_run(self) -> None:
+        from .flow_actions import resume
+
+        resume(self, self.session, self.target, self.run)
+
+    def action_replay_flow_run(self) -> None:
+        from .flow_actions import replay
+
+        replay(self, self.session, self.target, self.run)
+
+    def action_watch_run(self) -> None:
+        if self.run is None:
+            return
+        self.cr_app.watching.watch_flow_run(self.session, self.run, cleanroom_id=self.room_id,
+                                            flow_id=self.flow_id or None)
+        self.notify("Watching this flow run: it is on the Runs board (b).", markup=False)

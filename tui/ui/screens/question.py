@@ -12,6 +12,7 @@ from textual.widget import Widget
 
 from ...core.sanitize import plain
 from ...core.session import Session
+from ..bindings import bindings
 from ..jump_index import Target
 from ..text import (
     DASH,
@@ -76,6 +77,7 @@ class QuestionScreen(TabbedScreen):
         ("runs", "Runs"), ("definition", "Definition"), ("parameters", "Parameters"),
         ("datasets", "Datasets"), ("permissions", "Permissions"), ("schedules", "Schedules"),
     )
+    BINDINGS = bindings("launch")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -252,3 +254,9 @@ class QuestionScreen(TabbedScreen):
         pane = event.table.parent
         if pane is not None and pane.id == "runs-pane":
             self.cr_app.open(self.session, run_target(self.session, self.target, event.row.payload))
+
+    # ------------------------------------------------------------------ launch (issue 6)
+    def action_launch(self) -> None:
+        from .again import launch_question
+
+        launch_question(self, self.session, self.target)

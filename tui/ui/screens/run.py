@@ -36,7 +36,7 @@ def _m() -> Any:
 
 class RunScreen(TabbedScreen):
     TABS = (("results", "Results"), ("parameters", "Parameters"), ("audit", "History & audit"))
-    BINDINGS = bindings("load-all", "open-timeline")
+    BINDINGS = bindings("load-all", "open-timeline", "run-again", "watch-run")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -119,6 +119,10 @@ class RunScreen(TabbedScreen):
             self._paint_parameters(run)
         if first and "results" in self._built:
             self.start("results", self._load_results())
+        if first and active:
+            self._follow(run)
+        if first:
+            self.refresh_bindings()
 
     def _paint_parameters(self, run: Any) -> None:
         pane = self.query_one("#params-pane", TablePane)
@@ -171,6 +175,8 @@ class RunScreen(TabbedScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_more":
             return any(p.has_more for p in self.query(ResultsPane))
+        if action == "watch_run":  # only a run still going can be watched
+            return self.run is not None and normalize("liveramp", self.run.status).active
         return super().check_action(action, parameters)
 
     # ------------------------------------------------------------------ audit
@@ -193,3 +199,47 @@ class RunScreen(TabbedScreen):
         from .timeline import run_timeline_target
 
         self.app.push_screen(self.cr_app.screen_for(self.session, run_timeline_target(self.session, self.target)))
+
+    # ------------------------------------------------------------------ live status (issue 6)
+    @property
+    def question_id(self) -> str | None:
+        question = self.target.path[-1] if self.target.path else None
+        return question.id if question is not None and question.kind == "question" else None
+
+    @property
+    def room_id(self) -> str | None:
+        room = next((t for t in self.target.path if t.kind == "room"), None)
+        return room.id if room is not None else None
+
+    def _follow(self, run: Any) -> None:
+        """An active run on screen is watched, so this status pane updates in place (within budget)."""
+        hub = self.cr_app.watching
+        if not hub.is_watched(self.session.name, "question_run", run.id):
+            hub.watch_run(self.session, run, question_id=self.question_id, cleanroom_id=self.room_id)
+
+    def on_run_updated(self, message: Any) -> None:
+        event = message.event
+        snap = getattr(event, "new", None) or getattr(event, "run", None)
+        if snap is None or snap.object_id != self.run_id or snap.kind != "question_run" or snap.raw is None:
+            return
+        self._paint_run(snap.raw)
+        self._as_of["run"] = snap.polled_at or self._as_of.get("run")
+        self.update_chrome()
+
+    def action_run_again(self) -> None:
+        from .again import run_again
+
+        run_again(self, self.session, self.target, self.run, kind="question_run")
+
+    def action_watch_run(self) -> None:
+        if self.run is None:
+            self.notify("The run is not loaded yet.", markup=False)
+            return
+        life = normalize("liveramp", self.run.status)
+        if life.terminal:
+            self.notify(f"This run already finished ({plain(self.run.status, 30)}).", markup=False)
+            return
+        self.cr_app.watching.watch_run(self.session, self.run, question_id=self.question_id,
+                                       cleanroom_id=self.room_id)
+        self.notify("Watching this run: it is on the Runs board (b) and you are told when it finishes.",
+                    markup=False)

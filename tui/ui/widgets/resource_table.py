@@ -212,7 +212,8 @@ class ResourceTable(DataTable):
         for col, before, after in zip(self.spec, old, row.cells, strict=False):
             if not isinstance(before, Text) or before.plain != after.plain or before.style != after.style \
                     or before.spans != after.spans:
-                self.update_cell(row.key, col.key, after)
+                # a cell that grew (QUEUED → COMPLETED) widens its column instead of being cut
+                self.update_cell(row.key, col.key, after, update_width=True)
 
     def _reorder(self, keys: list[str]) -> None:
         """Put rows in ``keys`` order using only public API: sort by a map from each row's first

@@ -1,0 +1,274 @@
+"""An InfoSum insight query: compose (collaboration, datasets, IQL text), launch, poll, results.
+
+Compose: the collaboration's datasets are listed by the name members use in queries; ticking them
+writes a starting query (``SELECT COUNT() FROM a INTERSECT b``) until the text is edited by hand.
+"Review query" shows the exact request (``POST /api/v1/queries``) before it is sent; it is sent once
+through the launcher (journal, "again?" for the same text within 15 minutes) and then watched by
+the app's watcher (InfoSum publishes no polling budget: 2 s doubling to 30 s), so the query also
+appears on the Runs board. When it finishes, the result (the dimension breakdown, or the plain
+count) is shown here; a failure shows the platform's error.
+
+Opened from the Runs board with a query id, the screen shows that query's status and result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Checkbox, SelectionList, Static, TextArea
+
+from ...core.sanitize import plain
+from ...core.session import Session
+from ...core.status import Lifecycle
+from ..jump_index import Target
+from ..text import DASH, count, status_text
+from ..widgets.load_state import LoadState
+from ..widgets.resource_table import Col, ResourceTable, Row
+from .base import BaseScreen
+
+RESULT_COLUMNS = (Col("path", "Breakdown"), Col("count", "Count"), Col("measures", "Measures"))
+
+
+def starting_query(names: list[str]) -> str:
+    if not names:
+        return "SELECT COUNT() FROM "
+    return "SELECT COUNT() FROM " + " INTERSECT ".join(names)
+
+
+def result_rows(result: Any) -> list[Row]:
+    rows = []
+    for i, r in enumerate(result.rows() if result is not None else []):
+        path = r.get("path") if isinstance(r, dict) else None
+        depth = int(r.get("depth") or 0) if isinstance(r, dict) else 0
+        label = ("  " * depth + plain(path.split(" > ")[-1], 80)) if path else "total"
+        measures = {k: v for k, v in r.items() if k not in ("path", "depth", "category", "value", "count",
+                                                             "continuous")} if isinstance(r, dict) else {}
+        extra = ", ".join(f"{k}={v}" for k, v in measures.items())
+        rows.append(Row(key=f"r{i}", cells=(Text(label), count(r.get("count") if isinstance(r, dict) else None),
+                                            Text(plain(extra, 200)) if extra else Text(DASH, style="dim")),
+                        copy_id=path or "total"))
+    return rows
+
+
+class QueryScreen(BaseScreen):
+    DEFAULT_CSS = """
+    QueryScreen #query-compose { height: auto; padding: 0 1; }
+    QueryScreen #query-compose.-hidden { display: none; }
+    QueryScreen SelectionList { height: auto; max-height: 8; }
+    QueryScreen TextArea { height: 5; }
+    QueryScreen #query-buttons { height: auto; }
+    QueryScreen #query-status { height: auto; padding: 0 1; }
+    QueryScreen #query-error { height: auto; padding: 0 1; color: $text-error; }
+    """
+    BINDINGS = [Binding("ctrl+s", "review", "Review query", show=True)]
+
+    def __init__(self, session: Session, target: Target) -> None:
+        super().__init__(session)
+        self.target = target
+        self.query_id: str | None = target.id or None
+        self.collab: Any = None
+        self._edited = False
+        self._writing = False
+
+    @property
+    def collaboration(self) -> Target | None:
+        return next((t for t in self.target.path if t.kind == "collaboration"), None)
+
+    def crumb(self) -> Text:
+        return Text("insight query" + (f" {plain(self.query_id, 20)}" if self.query_id else ""))
+
+    def compose_body(self) -> ComposeResult:
+        collab = self.collaboration
+        with Vertical(classes="body"):
+            where = Text.assemble(("Insight query", "bold"), " in ",
+                                  (plain(collab.label if collab else "(no collaboration)", 100), "bold"),
+                                  f" · profile {self.session.name}")
+            yield Static(where, classes="section-title")
+            yield LoadState(id="query-state")
+            with Vertical(id="query-compose", classes="" if self.query_id is None else "-hidden"):
+                yield Static(Text("Datasets (space ticks; the names are the ones members use in queries)",
+                                  style="bold"))
+                yield SelectionList[str](id="query-datasets")
+                yield Static(Text("Query (IQL)", style="bold"))
+                yield TextArea(starting_query([]), id="query-text")
+                yield Checkbox("Run on a sample (faster, less accurate)", id="query-sample")
+                with Horizontal(id="query-buttons"):
+                    yield Button("Review query", id="query-go", variant="primary")
+            yield Static(Text(""), id="query-status")
+            yield Static(Text(""), id="query-error")
+            yield ResourceTable(RESULT_COLUMNS, title="insight query result", id="query-results")
+
+    # ------------------------------------------------------------------ loading
+    def initial_load(self) -> None:
+        if self.query_id is None:
+            self.query_one("#query-datasets", SelectionList).focus()
+            if self.collaboration is not None:
+                self.start("collaboration", self._load_collaboration())
+        else:
+            self.paint_status()
+            self.start("result", self._load_result())
+
+    def reload(self) -> None:
+        if self.query_id is not None:
+            self.start("result", self._load_result())
+
+    async def _load_collaboration(self) -> None:
+        from ...api.infosum import models as m
+
+        cid = self.collaboration.id
+        await self.fetch("collaboration", kind="collaboration", key=cid, call=lambda c: c.get_collaboration(cid),
+                         model=m.Collaboration, paint=self._paint_datasets,
+                         state=self.query_one("#query-state", LoadState), what="collaboration")
+
+    def _paint_datasets(self, collab: Any) -> None:
+        self.collab = collab
+        names = []
+        for d in [*collab.datasets, *collab.insight_datasets]:
+            name = d.collaboration_dataset_name or d.dataset_id
+            if name and name not in names:
+                names.append(name)
+        picker = self.query_one("#query-datasets", SelectionList)
+        picker.clear_options()
+        picker.add_options([(plain(n, 60), n) for n in names])
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        if self._edited:
+            return
+        text = self.query_one("#query-text", TextArea)
+        self._writing = True
+        text.text = starting_query([str(v) for v in event.selection_list.selected])
+        self._writing = False
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if not self._writing:
+            self._edited = True
+
+    # ------------------------------------------------------------------ launching
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "query-go":
+            event.stop()
+            self.action_review()
+
+    @property
+    def launcher(self) -> Any:
+        return self.cr_app.watching.launcher(self.session)
+
+    def request(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"query": self.query_one("#query-text", TextArea).text.strip()}
+        if self.collaboration is not None:
+            body["collaboration_id"] = self.collaboration.id
+        if self.query_one("#query-sample", Checkbox).value:
+            body["sample"] = True
+        return body
+
+    def action_review(self) -> None:
+        if self.query_id is not None:
+            return
+        if self.session.readonly:
+            self.notify("Read-only mode: writes are disabled.", title="Refused", severity="warning", markup=False)
+            return
+        body = self.request()
+        error = self.query_one("#query-error", Static)
+        text = body["query"]
+        if not text or text.rstrip().upper().endswith("FROM"):
+            error.update(Text("✗ Query: write the IQL text (tick datasets above to start one), e.g. "
+                              "SELECT COUNT() FROM a INTERSECT b"))
+            self.query_one("#query-text", TextArea).focus()
+            return
+        error.update(Text(""))
+        from .launch_confirm import LaunchConfirmScreen, LaunchRequestView
+
+        cid = body.get("collaboration_id")
+        duplicates = self.launcher.check_duplicate_query(cid, text)
+        collab = self.collaboration
+        view = LaunchRequestView(
+            title="Run an insight query", method="POST", path="/api/v1/queries", body=body,
+            context=[("Profile", f"{self.session.name} (InfoSum)"),
+                     ("Collab.", collab.label if collab else "(none: your own datasets)")],
+            counts_create=False, duplicates=duplicates,
+            duplicate_window_min=int(self.launcher.duplicate_window_s // 60), confirm_label="Run query",
+            lost_answer="InfoSum cannot list queries: if the answer is lost the outcome stays unknown (running "
+                        "an insight query again is harmless: it changes nothing).")
+
+        def answered(ok: bool | None) -> None:
+            if ok:
+                self.app.run_worker(self._send(cid, text, bool(body.get("sample")), bool(duplicates)),
+                                    group="launch", exit_on_error=False, description="insight query")
+
+        self.app.push_screen(LaunchConfirmScreen(view), answered)
+
+    async def _send(self, cid: str | None, text: str, sample: bool, again: bool) -> None:
+        from .flow_actions import send_launch
+
+        outcome = await send_launch(
+            self.app, lambda: self.launcher.launch_query(cid, text, sample=sample, allow_duplicate=again),
+            "Query queued")
+        if outcome is None or not self.is_mounted:
+            return
+        self.query_id = outcome.object_id
+        self.target = Target("insight_query", outcome.object_id, outcome.name, self.session.name,
+                             path=self.target.path)
+        self.query_one("#query-compose").add_class("-hidden")
+        self.paint_status()
+        self.update_chrome()
+        self.query_one("#query-results", ResourceTable).focus()
+
+    # ------------------------------------------------------------------ watching and results
+    def _entry(self) -> Any:
+        key = (self.session.name, "insight_query", self.query_id)
+        return next((e for e in self.cr_app.watching.entries() if e.snapshot.key == key), None)
+
+    def paint_status(self) -> None:
+        entry = self._entry()
+        text = Text()
+        text.append("Query ", style="bold")
+        text.append(plain(self.query_id or "", 80))
+        if entry is None:
+            text.append(" · status unknown here (press r to read the result)", style="dim")
+        else:
+            snap = entry.snapshot
+            text.append(" · ")
+            text.append_text(status_text("infosum", snap.status) if snap.status else Text("queued", style="cyan"))
+            text.append(f" ({snap.lifecycle.value})", style="dim")
+            if not snap.lifecycle.terminal:
+                text.append(" · polling (2 s, backing off to 30 s)", style="dim")
+            if snap.lifecycle is Lifecycle.FAILED and snap.reason:
+                self.query_one("#query-error", Static).update(Text(f"✗ {plain(snap.reason, 400)}"))
+        self._status = text
+        self.query_one("#query-status", Static).update(text)
+
+    def on_run_updated(self, message: Any) -> None:
+        event = message.event
+        snap = getattr(event, "new", None) or getattr(event, "run", None)
+        if snap is None or snap.kind != "insight_query" or snap.object_id != self.query_id:
+            return
+        self.paint_status()
+        result = getattr(event, "result", None)
+        if result is not None:
+            self._paint_result(result)
+        elif getattr(event, "lifecycle", None) is Lifecycle.SUCCEEDED:
+            self.start("result", self._load_result())
+
+    async def _load_result(self) -> None:
+        from ...api.infosum import models as m
+
+        qid = self.query_id
+        if qid is None:
+            return
+        await self.fetch("result", kind="query-result", key=qid, call=lambda c: c.query_result(qid),
+                         model=m.QueryResult, paint=self._paint_result,
+                         state=self.query_one("#query-state", LoadState), what="result")
+
+    def _paint_result(self, result: Any) -> None:
+        rows = result_rows(result)
+        self.query_one("#query-results", ResourceTable).set_rows(rows)
+        text = Text.assemble(getattr(self, "_status", Text("")), ("\nResult: ", "bold"), f"{len(rows)} row(s)")
+        self.query_one("#query-status", Static).update(text)
+
+
+__all__ = ["QueryScreen", "result_rows", "starting_query"]
+
