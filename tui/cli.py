@@ -13,6 +13,8 @@ def _emulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", type=float, default=60.0,
                    help="world seconds per real second; 1 = real time (default 60)")
     p.add_argument("--scale", type=int, default=1, help="volume multiplier: more events, larger results")
+    p.add_argument("--hostile", action="store_true",
+                   help="seed every text field with hostile strings (markup, escapes, controls; fault drills)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,11 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "emulator":
+        from .emulator.chaos import ChaosSpecError, parse_spec
         from .emulator.options import EmulatorOptions
         from .emulator.server import serve
 
+        try:
+            parse_spec(args.chaos)
+        except ChaosSpecError as exc:
+            parser.error(f"--chaos: {exc}")
         opts = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
-                               strict_limits=args.strict_limits, chaos=args.chaos)
+                               strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile)
         try:
             serve(opts, host=args.host, port=args.port)
         except KeyboardInterrupt:
@@ -117,7 +124,8 @@ def _tui(args: argparse.Namespace) -> int:
             from .emulator.options import EmulatorOptions
 
             profiles = demo_profiles(args.speed)
-            demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale)
+            demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
+                                           hostile=args.hostile)
         elif args.profile or cfg.default:
             profiles = [cfg.get(args.profile)]
         else:
