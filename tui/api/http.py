@@ -157,6 +157,10 @@ class ApiError(Exception):
             return "Precondition failed: the question is not READY (assign its datasets first)."
         if self.status == 429:
             return "Rate limit reached: wait for the budget to free up before trying again."
+        if self.code == "BAD_JSON":
+            return "The answer arrived cut off or garbled (a flaky link or a proxy?); retry."
+        if self.status in (502, 503, 504):
+            return "The platform, or a proxy on the way to it, is unavailable; retry later."
         if self.status is not None and self.status >= 500:
             return "The platform had an internal error; retry later."
         return ""
@@ -243,6 +247,10 @@ def error_from_response(response: httpx.Response, platform: str = "") -> ApiErro
             request_id = _text(body.get("request_id")) or request_id
     elif isinstance(body, str) and body:
         message = body[:300]
+    if not message and body is None and _is_html(response):
+        # a proxy's or gateway's error page (corporate proxies, load balancers): its title, not its markup
+        message = f"{_html_title(response.text) or response.reason_phrase or f'HTTP {status}'} " \
+                  "(an HTML error page: a proxy or gateway between you and the platform answered)"
     if not message:
         snippet = response.text[:200].strip() if body is None else ""
         message = snippet or response.reason_phrase or f"HTTP {status}"
@@ -258,6 +266,19 @@ def error_from_response(response: httpx.Response, platform: str = "") -> ApiErro
         retry_after=parse_retry_after(response.headers.get("retry-after")),
         details=_clean(details) if details else None,
     )
+
+
+_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def _is_html(response: httpx.Response) -> bool:
+    ctype = response.headers.get("content-type", "").lower()
+    return "html" in ctype or response.text[:200].lstrip().lower().startswith(("<!doctype html", "<html"))
+
+
+def _html_title(text: str) -> str:
+    found = _TITLE_RE.search(text[:4000])
+    return " ".join(found.group(1).split())[:120] if found else ""
 
 
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
