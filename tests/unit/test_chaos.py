@@ -217,3 +217,13 @@ async def test_hostile_world_answers_valid_json_with_lone_surrogates():
     plain = create_app(EmulatorOptions(seed=7, clock=ManualClock()))
     assert all(q.template.title.isprintable() and "[" not in q.template.title
                for q in plain.state.liveramp.org_questions.values())
+
+
+async def test_token_expired_leaves_token_requests_alone(app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://emu") as c:
+        app.state.chaos.set("/v1/*=token-expired")
+        r = await c.post("/v1/oauth/token", data={"grant_type": "client_credentials"},
+                         auth=("demo-client", "demo-secret"))
+        assert r.status_code == 200 and app.state.chaos.count() == 0
+        r = await c.get("/v1/cleanrooms", headers={"Authorization": f"Bearer {r.json()['accessToken']}"})
+        assert r.status_code == 401 and app.state.chaos.count("token-expired") == 1

@@ -19,7 +19,8 @@ The grammar of ``--chaos SPEC`` (also ``EmulatorOptions(chaos=SPEC)`` and, at ru
              | drop-after         the route runs — the server acted — then the connection drops with
                                   no answer (the lost-answer case: a create-run that happened)
              | token-expired      LiveRamp: the bearer token presented expires now (401 in the gateway
-                                  envelope, now and for every later call with that token);
+                                  envelope, now and for every later call with that token; calls
+                                  without a bearer, such as /oauth/token, are left alone);
                                   InfoSum: 401 UNAUTHENTICATED for this call
              | drip:DURATION      the route's body arrives in small chunks, DURATION apart (slow link)
     OPTION  := p=FLOAT            probability per matching call (a seeded RNG: same seed, same faults)
@@ -205,11 +206,12 @@ class Chaos:
     def describe(self) -> str:
         return ";".join(r.describe() for r in self.rules)
 
-    def decide(self, method: str, path: str) -> tuple[float, Rule | None]:
-        """(added latency, the fault rule that fires or None) for one call."""
+    def decide(self, method: str, path: str, *, token_call: bool = False) -> tuple[float, Rule | None]:
+        """(added latency, the fault rule that fires or None) for one call. ``token_call``: a LiveRamp
+        call without a bearer token (``/oauth/token``), which a ``token-expired`` rule leaves alone."""
         delay, chosen = 0.0, None
         for rule in self.rules:
-            if not rule.matches(method, path):
+            if not rule.matches(method, path) or (token_call and rule.fault == "token-expired"):
                 continue
             if rule.fault == "latency":
                 if rule.fires(self.rng):
@@ -307,7 +309,7 @@ class ChaosMiddleware:
         if token and token in chaos.expired_tokens:
             await self._expired(scope, receive, send)
             return
-        delay, rule = chaos.decide(method, path)
+        delay, rule = chaos.decide(method, path, token_call=path.startswith("/v1") and not token)
         if delay:
             await chaos.sleep(delay)
         fault = rule.fault if rule is not None else None
