@@ -189,6 +189,25 @@ class Config:
             raise ConfigError(f"unknown profile {name!r} (known: {known})") from None
 
 
+#: keys people reach for to turn certificate checks off: refused, never silently ignored (issue 10)
+TLS_OFF_KEYS = ("verify", "insecure", "ssl_verify", "tls_verify", "verify_ssl", "verify_tls", "no_verify")
+
+
+def _check_tls(name: str, t: dict) -> None:
+    for key in TLS_OFF_KEYS:
+        if key in t:
+            raise ConfigError(f"profile {name!r}: {key!r}: TLS certificate verification cannot be switched off; "
+                              "to trust a corporate proxy's CA, set ca_bundle = \"/path/to/ca.pem\"")
+    if "ca_bundle" not in t:
+        return
+    bundle = t["ca_bundle"]
+    if not isinstance(bundle, str) or not bundle.strip():
+        raise ConfigError(f"profile {name!r}: ca_bundle must be the path of a PEM file of CA certificates "
+                          "(verification itself cannot be switched off)")
+    if not Path(bundle).expanduser().is_file():
+        raise ConfigError(f"profile {name!r}: ca_bundle {bundle} does not exist or is not a file")
+
+
 def _profile_from_table(name: str, t: dict) -> Profile:
     platform = str(t.get("platform", "")).lower()
     if platform not in PLATFORMS:
@@ -198,6 +217,7 @@ def _profile_from_table(name: str, t: dict) -> Profile:
             raise ConfigError(
                 f"profile {name!r}: do not put secrets in the profile file; "
                 f"use secret_env or secret_file instead of {bad!r}")
+    _check_tls(name, t)
     budget_t = t.get("budget", {}) or {}
     known_budget = set(Budget.__dataclass_fields__)
     unknown = set(budget_t) - known_budget
@@ -215,7 +235,7 @@ def _profile_from_table(name: str, t: dict) -> Profile:
         read_only=bool(t.get("read_only", False)),
         timezone=t.get("timezone"),
         color=t.get("color"),
-        ca_bundle=t.get("ca_bundle"),
+        ca_bundle=str(Path(t["ca_bundle"]).expanduser()) if t.get("ca_bundle") else None,
         budget=Budget(**budget_t),
     )
 

@@ -8,6 +8,7 @@ and the emulator's latency/drip faults through a gate the test opens (see ``Gate
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 
@@ -86,6 +87,17 @@ def _isolated(tmp_path, monkeypatch):
     set_display_timezone("UTC")
     yield
     set_display_timezone(None)
+
+
+@pytest.fixture(autouse=True)
+def _restore_tui_logging():
+    """Headless ``main()`` configures the ``tui`` logger for a process (a stderr handler, no
+    propagation); in-process drills put it back so later tests' log capture still works."""
+    logger = logging.getLogger("tui")
+    saved = list(logger.handlers), logger.propagate, logger.level
+    yield
+    logger.handlers[:] = saved[0]
+    logger.propagate, logger.level = saved[1], saved[2]
 
 
 @pytest.fixture

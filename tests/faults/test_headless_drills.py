@@ -9,7 +9,6 @@ error on stderr, a documented exit code; then, with the fault off, the same call
 from __future__ import annotations
 
 import json
-import logging
 
 import pytest
 
@@ -47,8 +46,6 @@ def _config(emu, tmp_path, monkeypatch, backoff):
     emu.app.state.chaos.clear()
     yield
     emu.app.state.chaos.clear()
-    for handler in list(logging.getLogger("tui").handlers):  # configure_logging adds one per call
-        logging.getLogger("tui").removeHandler(handler)
 
 
 def _ids(emu) -> dict[str, str]:

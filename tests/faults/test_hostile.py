@@ -9,7 +9,6 @@ world without passing a single control character to the terminal, in tables and 
 from __future__ import annotations
 
 import json
-import logging
 import re
 
 import pytest
@@ -97,8 +96,6 @@ def hostile_cli(hostile_emu, tmp_path, monkeypatch):
     monkeypatch.setenv("HL_LR_SECRET", "demo-secret")
     monkeypatch.setenv("HL_IS_KEY", "demo-key")
     yield hostile_emu
-    for handler in list(logging.getLogger("tui").handlers):
-        logging.getLogger("tui").removeHandler(handler)
 
 
 def _collab(emu) -> str:

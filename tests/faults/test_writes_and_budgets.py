@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -84,8 +83,6 @@ def cli_env(served_emu, tmp_path, monkeypatch):
     monkeypatch.setenv("HL_LR_SECRET", "demo-secret")
     monkeypatch.setenv("HL_IS_KEY", "demo-key")
     yield
-    for handler in list(logging.getLogger("tui").handlers):
-        logging.getLogger("tui").removeHandler(handler)
 
 
 @pytest.mark.parametrize("fault", LOST_ANSWERS)

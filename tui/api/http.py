@@ -350,7 +350,11 @@ class HttpCore:
         if isinstance(verify, str):  # a custom CA bundle (corporate proxies): still verified
             import ssl
 
-            verify = ssl.create_default_context(cafile=verify)
+            try:
+                verify = ssl.create_default_context(cafile=verify)
+            except (OSError, ssl.SSLError) as exc:  # moved or unreadable since the config was read
+                raise ApiError(message=f"cannot load the CA bundle {verify}: {exc}", code="CA_BUNDLE",
+                               platform=platform) from None
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             transport=transport,
