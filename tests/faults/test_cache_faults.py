@@ -47,7 +47,7 @@ async def test_corrupt_database_is_moved_aside_and_said(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await _browse(pilot)
         text = _sane(app)
-        assert "Cache" in text or any("Cache" == n.title for n in app._notifications), text
+        assert "Cache" in text or any(n.title == "Cache" for n in app._notifications), text
     assert any(p.name.startswith(path.name) and p != path for p in path.parent.iterdir()), "kept aside"
     assert Store.open().info()["cache_entries"] > 0  # and the rebuilt one fills again
 

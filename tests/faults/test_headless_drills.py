@@ -90,8 +90,11 @@ def _call(capsys, argv: list[str]) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("fault", list(FAULTS))
-@pytest.mark.parametrize("command", list(COMMANDS))
+#: one test per cell of the matrix; ids are "command@fault" (scripts/reliability_matrix.py parses them)
+CELLS = [pytest.param(command, fault, id=f"{command}@{fault}") for command in COMMANDS for fault in FAULTS]
+
+
+@pytest.mark.parametrize(("command", "fault"), CELLS)
 def test_headless_survives_fault(emu, capsys, command, fault):
     argv = COMMANDS[command](_ids(emu))
     code, out, err = _call(capsys, argv)

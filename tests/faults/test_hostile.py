@@ -113,11 +113,12 @@ HEADLESS = {
     "run": lambda emu: ["run", _run(emu)],
     "events": lambda emu: ["events", _collab(emu), "--limit", "40"],
     "status": lambda emu: ["status"],
+    "watch": lambda emu: ["watch", _run(emu)],
 }
 
 
-@pytest.mark.parametrize("mode", ["table", "json", "jsonl"])
-@pytest.mark.parametrize("command", list(HEADLESS))
+@pytest.mark.parametrize(("command", "mode"), [pytest.param(c, m, id=f"{c}@{m}") for c in HEADLESS
+                                               for m in ("table", "json", "jsonl")])
 def test_headless_output_is_inert(hostile_cli, capsysbinary, command, mode):
     argv = HEADLESS[command](hostile_cli) + ([] if mode == "table" else [f"--{mode}"])
     code = main(argv)

@@ -140,8 +140,11 @@ def _assert_sane(app, text: str) -> None:
     assert "Unexpected error" not in text, text  # every fault is an expected, explained one
 
 
-@pytest.mark.parametrize("fault", list(FAULTS))
-@pytest.mark.parametrize("screen", list(SCREENS))
+#: one test per cell of the matrix; ids are "screen@fault" (scripts/reliability_matrix.py parses them)
+CELLS = [pytest.param(screen, fault, id=f"{screen}@{fault}") for screen in SCREENS for fault in FAULTS]
+
+
+@pytest.mark.parametrize(("screen", "fault"), CELLS)
 async def test_screen_survives_fault(make_app, gate, screen, fault):
     app = make_app()
     chaos = emulator_of(app).state.chaos
