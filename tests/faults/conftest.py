@@ -111,6 +111,22 @@ def backoff() -> Backoff:
 
 
 @pytest.fixture
+def fast_retries(monkeypatch, backoff) -> Backoff:
+    """For clients the test does not build itself (headless ``main()``): the retry policy's delays
+    are recorded in ``backoff`` and not slept."""
+    from tui.api import http
+
+    real = http.RetryPolicy.delay
+
+    def delay(self, attempt, rng, retry_after=None):
+        backoff.delays.append(real(self, attempt, rng, retry_after))
+        return 0.0
+
+    monkeypatch.setattr(http.RetryPolicy, "delay", delay)
+    return backoff
+
+
+@pytest.fixture
 def gate() -> Gate:
     return Gate()
 

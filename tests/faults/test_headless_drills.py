@@ -29,20 +29,10 @@ def emu():
 
 
 @pytest.fixture(autouse=True)
-def _config(emu, tmp_path, monkeypatch, backoff):
+def _config(emu, tmp_path, monkeypatch, fast_retries):
     monkeypatch.setenv("CLEANROOM_TUI_CONFIG", str(profile_file(tmp_path / "config.toml", emu.base_url)))
     monkeypatch.setenv("HL_LR_SECRET", "demo-secret")
     monkeypatch.setenv("HL_IS_KEY", "demo-key")
-    # the clients' retry backoff: recorded, not slept (see conftest.Backoff)
-    from tui.api import http
-
-    real = http.RetryPolicy.delay
-
-    def delay(self, attempt, rng, retry_after=None):
-        backoff.delays.append(real(self, attempt, rng, retry_after))
-        return 0.0
-
-    monkeypatch.setattr(http.RetryPolicy, "delay", delay)
     emu.app.state.chaos.clear()
     yield
     emu.app.state.chaos.clear()

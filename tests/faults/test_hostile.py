@@ -91,7 +91,7 @@ def hostile_emu():
 
 
 @pytest.fixture
-def hostile_cli(hostile_emu, tmp_path, monkeypatch):
+def hostile_cli(hostile_emu, tmp_path, monkeypatch, fast_retries):
     monkeypatch.setenv("CLEANROOM_TUI_CONFIG", str(profile_file(tmp_path / "config.toml", hostile_emu.base_url)))
     monkeypatch.setenv("HL_LR_SECRET", "demo-secret")
     monkeypatch.setenv("HL_IS_KEY", "demo-key")

@@ -53,7 +53,7 @@ def _scan(name: str, data: bytes, forbidden: dict[str, str], allow_tokens: bool 
     return leaks
 
 
-async def test_a_whole_session_leaks_no_secret(tmp_path, monkeypatch, capsys, caplog):
+async def test_a_whole_session_leaks_no_secret(tmp_path, monkeypatch, capsys, caplog, fast_retries):
     root = tmp_path / "drill"
     (root / "exports").mkdir(parents=True)
     monkeypatch.setenv("CLEANROOM_TUI_STATE_DIR", str(root / "state"))

@@ -105,7 +105,10 @@ async def test_an_unknown_ca_is_refused_with_a_readable_error(https_emu):
     async with LiveRampClient(lr) as client:
         with pytest.raises(ApiError) as refused:
             await client.list_cleanrooms()
-    assert refused.value.offline is False or "certificate" in str(refused.value).lower()
+        # regression: this was an "offline" error, retried 4 times, with the hint "unreachable"
+        assert sum(client.calls.values()) == 1
+    assert refused.value.code == "TLS" and not refused.value.offline and not refused.value.retryable
+    assert "ca_bundle" in refused.value.hint
     assert "certificate" in str(refused.value).lower()
     async with InfoSumClient(inf) as client:
         with pytest.raises(ApiError) as refused:
@@ -137,7 +140,7 @@ secret_env = "TLS_LR_SECRET"
 
 
 @pytest.mark.parametrize("bundle", [False, True])
-def test_headless_over_tls(https_emu, tmp_path, monkeypatch, capsys, bundle):
+def test_headless_over_tls(https_emu, tmp_path, monkeypatch, capsys, fast_retries, bundle):
     base_url, ca = https_emu
     extra = f'ca_bundle = "{ca}"' if bundle else ""
     monkeypatch.setenv("CLEANROOM_TUI_CONFIG", str(_config(tmp_path, base_url, extra)))

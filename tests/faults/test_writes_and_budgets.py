@@ -78,7 +78,7 @@ def served_emu():
 
 
 @pytest.fixture
-def cli_env(served_emu, tmp_path, monkeypatch):
+def cli_env(served_emu, tmp_path, monkeypatch, fast_retries):
     monkeypatch.setenv("CLEANROOM_TUI_CONFIG", str(profile_file(tmp_path / "config.toml", served_emu.base_url)))
     monkeypatch.setenv("HL_LR_SECRET", "demo-secret")
     monkeypatch.setenv("HL_IS_KEY", "demo-key")

@@ -147,6 +147,9 @@ class ApiError(Exception):
         """What an operator can do about it, in a few words."""
         if self.offline:
             return "The platform is unreachable; showing cached data. It will retry by itself."
+        if self.code == "TLS":
+            return ("Certificate not trusted. Behind a TLS-inspecting proxy, set ca_bundle in the profile to "
+                    "its CA file; verification itself is never switched off.")
         if self.status == 401:
             return "Credentials were rejected: check the profile's client id and secret / API key."
         if self.status == 403:
@@ -289,7 +292,24 @@ def _clean(text: str) -> str:
     return _CTRL_RE.sub("\ufffd", text)
 
 
+def _tls_untrusted(exc: BaseException) -> bool:
+    import ssl
+
+    seen: BaseException | None = exc
+    for _ in range(6):  # httpx wraps httpcore's error, which wraps the ssl module's
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def network_error(exc: Exception, method: str, path: str, platform: str) -> ApiError:
+    if _tls_untrusted(exc):
+        # not an outage and not worth retrying: the certificate chain is not trusted (issue 10)
+        return ApiError(message=f"the platform's TLS certificate is not trusted ({exc})", status=None, code="TLS",
+                        retryable=False, platform=platform, method=method, path=path)
     if isinstance(exc, httpx.TimeoutException):
         code, msg = "TIMEOUT", f"timed out ({type(exc).__name__})"
     elif isinstance(exc, httpx.ConnectError):
@@ -405,6 +425,8 @@ class HttpCore:
             except httpx.TransportError as exc:
                 last = network_error(exc, method, request.url.path, self.platform)
                 self._note(method, request.url.path, None)
+                if not last.retryable:
+                    raise last from None
             else:
                 self._note(method, request.url.path, response.status_code)
                 if response.status_code < 400:
