@@ -145,6 +145,13 @@ class ApiError(Exception):
     @property
     def hint(self) -> str:
         """What an operator can do about it, in a few words."""
+        lost = self.status is None or self.code == "BAD_JSON"
+        if self.method and self.method not in IDEMPOTENT_METHODS and lost and self.code != "TLS":
+            # a write is sent once: never suggest it "will retry" or that trying again is harmless
+            if self.code == "CONNECT":
+                return "The platform could not be reached, so nothing was sent; try again when it is back."
+            return ("The answer was lost: the change may or may not have been made. Refresh to check "
+                    "before trying again (writes are never retried automatically).")
         if self.offline:
             return "The platform is unreachable; showing cached data. It will retry by itself."
         if self.code == "TLS":
