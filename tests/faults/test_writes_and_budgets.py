@@ -142,3 +142,28 @@ async def test_expired_tokens_never_cost_a_third_token(clock, backoff):
     assert world.counters.tokens["demo-client"] == 2  # one fresh token, then the ledger said no
     assert [v for v in world.limit_violations if v["kind"] == "token"] == []
     await session.aclose()
+
+
+async def test_a_429_on_create_holds_creations_for_the_hour(clock, backoff):
+    from tui.core.launch import BudgetExhausted, LaunchFailed
+
+    session, emu = _demo(clock, backoff, budget=Budget())
+    world, chaos = emu.state.liveramp, emu.state.chaos
+    launcher = Launcher(session, session.repo.store, now=clock.now)
+    question = (await session.call(ready_questions))[0]
+    form = fill(await launcher.prepare_launch(question.id, now=clock.now()))
+    runs = len(world.runs)
+    chaos.set(f"{CREATE_RUN}=429")  # LiveRamp's gateway: no Retry-After, "stop for the rest of that hour"
+    with pytest.raises(LaunchFailed) as failed:
+        await launcher.launch_form(form)
+    assert failed.value.error.status == 429
+    chaos.clear()
+    clock.advance(minutes=5)
+    with pytest.raises(BudgetExhausted):  # "stop issuing these calls for the rest of that hour"
+        await launcher.launch_form(form, allow_duplicate=True)
+    create = f"POST /v1/cleanroom-questions/{question.id}/create-run"
+    assert session.client.calls[create] == 1 and len(world.runs) == runs
+    clock.advance(hours=1)
+    outcome = await launcher.launch_form(form, allow_duplicate=True)
+    assert outcome.object_id in world.runs and session.client.calls[create] == 2
+    await session.aclose()
