@@ -15,7 +15,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.e2e.test_headless import profile_file
-from tests.ui.conftest import screen_text, wait_for_workers
+from tests.ui.conftest import screen_text, table, wait_for_workers
 from tui.cli import main
 from tui.emulator import EmulatorOptions, ManualClock
 from tui.emulator.server import served
@@ -40,6 +40,13 @@ def _segments_inert(app) -> int:
     return seen
 
 
+def _tab_count(app) -> int:
+    from textual.widgets import TabbedContent
+
+    tabs = list(app.screen.query(TabbedContent))
+    return len(list(tabs[0].query("TabPane"))) if tabs else 1
+
+
 @pytest.mark.parametrize("screen", list(SCREENS))
 async def test_hostile_world_renders_inert_on_every_screen(make_app, screen):
     app = make_app(hostile=True)
@@ -47,30 +54,45 @@ async def test_hostile_world_renders_inert_on_every_screen(make_app, screen):
         await wait_for_workers(pilot)
         await SCREENS[screen](pilot)
         await wait_for_workers(pilot)
-        assert app.is_running and app._exception is None  # [@click=app.quit] did not quit, no crash
-        text = screen_text(app)
-        lines = text.splitlines()
-        assert len(lines) <= SIZE[1], "layout fits"
-        wide = [line for line in lines if cell_len(line) > SIZE[0]]
-        assert not wide, f"lines wider than the terminal: {wide}"
-        assert "Traceback" not in text and "Unexpected error" not in text, text
-        assert _segments_inert(app)
-        assert not FORBIDDEN.search(text)
-        # the strings are there, shown literally rather than obeyed
-        shown = {"[bold]Bold?[/bold]", "[@click=app.quit]", "␛[", "[/] closing nothing", "␇", "Long name segment",
-                 "<script>", "\ufffd", "family"}
-        assert any(s in text for s in shown), text
-        if screen == "home":
-            assert "[bold]Bold?[/bold]" in text or "[/] closing nothing" in text
-            assert "␛" in text
-        # the footer (keys) is still the last line: nothing pushed it off
-        assert "esc Back" in lines[-1] or "Open" in lines[-1], lines[-1]
+        for _ in range(_tab_count(app)):  # every tab of the screen: names, cells, columns, reasons
+            _check_inert(app, screen)
+            await pilot.press("right_square_bracket")
+            await wait_for_workers(pilot)
 
 
-async def test_hostile_names_in_the_jump_palette_and_notifications(make_app):
+def _check_inert(app, screen: str) -> None:
+    assert app.is_running and app._exception is None  # [@click=app.quit] did not quit, no crash
+    text = screen_text(app)
+    lines = text.splitlines()
+    assert len(lines) <= SIZE[1], "layout fits"
+    wide = [line for line in lines if cell_len(line) > SIZE[0]]
+    assert not wide, f"lines wider than the terminal: {wide}"
+    assert "Traceback" not in text and "Unexpected error" not in text, text
+    assert _segments_inert(app)
+    assert not FORBIDDEN.search(text)
+    # the strings are there, shown literally rather than obeyed
+    shown = {"[bold]Bold?[/bold]", "[@click=app.quit]", "␛[", "[/] closing nothing", "␇", "Long name segment",
+             "<script>", "\ufffd", "family"}
+    assert any(s in text for s in shown), text
+    if screen == "home":
+        assert "[bold]Bold?[/bold]" in text or "[/] closing nothing" in text
+        assert "␛" in text
+    # the footer (keys) is still the last line: nothing pushed it off
+    assert "esc Back" in lines[-1] or "Open" in lines[-1], lines[-1]
+
+
+async def test_hostile_names_in_the_jump_palette_notifications_and_exports(make_app, tmp_path):
     app = make_app(hostile=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_workers(pilot)
+        for index in (0, 1):  # rooms and collaborations, exported as CSV and JSON
+            for suffix in ("csv", "json"):
+                path = tmp_path / f"table-{index}.{suffix}"
+                assert table(app, f"#table-{index}").export(path) > 0
+                data = path.read_bytes().decode("utf-8")  # valid UTF-8 (no lone surrogates)
+                assert not FORBIDDEN.search(data.replace("\n", " ").replace("\r", " ").replace("\t", " "))
+                if suffix == "json":
+                    json.loads(data)
         await pilot.press("y")  # "Copied <id>" notification: ids are ours, but the row is hostile
         await pilot.press("colon", "e")  # matches most hostile names
         for _ in range(30):
