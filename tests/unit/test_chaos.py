@@ -227,3 +227,40 @@ async def test_token_expired_leaves_token_requests_alone(app):
         assert r.status_code == 200 and app.state.chaos.count() == 0
         r = await c.get("/v1/cleanrooms", headers={"Authorization": f"Bearer {r.json()['accessToken']}"})
         assert r.status_code == 401 and app.state.chaos.count("token-expired") == 1
+
+
+def test_hostile_seeding_reaches_every_kind_of_text_field():
+    from tui.emulator.hostile import SURROGATE_STAND_IN
+    from tui.emulator.liveramp import results
+
+    def stored(text: str) -> str:
+        return "".join(SURROGATE_STAND_IN if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text)
+
+    texts = {stored(t) for _, t in corpus()}
+
+    def hostile(value: str) -> bool:
+        return value in texts or any(value.startswith(t + " #") for t in texts)
+
+    app = create_app(EmulatorOptions(seed=7, clock=ManualClock(), hostile=True))
+    lr, inf = app.state.liveramp, app.state.infosum
+    assert all(hostile(o.name) for o in lr.orgs.values())  # partner names
+    assert all(hostile(r.name) and hostile(r.description) for r in lr.cleanrooms.values())
+    assert all(hostile(q.title) for q in lr.questions.values())
+    failed = [r for r in lr.runs.values() if r.plan.failure_reason]
+    assert failed and all(hostile(r.plan.failure_reason) for r in failed)  # failure reasons
+    assert all(hostile(r.name) for r in lr.runs.values() if r.name)
+    assert all(hostile(f.name) for f in lr.flows.values())
+    question = next(iter(lr.questions.values()))
+    assert all(hostile(c.field_name) for c in question.template.columns)  # column names
+    done = next(r for r in lr.runs.values() if r.plan.final == "COMPLETED" and any(
+        c.kind == "dimension" for c in lr.questions[r.question_id].template.columns))
+    template = lr.questions[done.question_id].template
+    row = results.row(template, done.id, 0)
+    dims = [c.column_name for c in template.columns if c.kind == "dimension"]
+    assert all(hostile(row[d]) for d in dims)  # result cells
+    assert all(hostile(c.display_name) for c in inf.companies.values())
+    assert all(hostile(c.name) and hostile(c.description) for c in inf.collaborations.values())
+    assert all(hostile(d.public_name) for d in inf.datasets.values())
+    collab = next(iter(inf.collaborations.values()))
+    messages = {collab.events.event(i)["message"] for i in range(min(30, len(collab.events)))}
+    assert messages and all(hostile(m) for m in messages)  # event messages

@@ -125,6 +125,10 @@ def seed_infosum(world: Any, rot: Rotation) -> None:
         for permission in collab.datasets:  # looked up by name: keep them distinct
             permission.collaboration_dataset_name = rot.next(unique=True)
         collab.events.renderer = _hostile_renderer(collab.events.renderer, rot.next())
+        details = collab.events.details
+        for i, detail in enumerate(details):  # events stored with their text (not rendered later)
+            if not isinstance(detail, int):
+                details[i] = type(detail)(rot.next(), dict(detail.metadata), [dict(e) for e in detail.entities])
 
 
 def _hostile_renderer(inner: Any, salt: str) -> Any:
