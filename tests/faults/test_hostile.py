@@ -37,6 +37,10 @@ def _segments_inert(app) -> int:
                 seen += 1
                 found = FORBIDDEN.search(segment.text)
                 assert found is None, f"{found.group()!r} in {segment.text[:80]!r}"
+                # markup never became behaviour: no click actions or links from API text
+                meta = segment.style.meta if segment.style is not None else {}
+                assert "@click" not in meta, (segment.text, meta)
+                assert not (segment.style is not None and segment.style.link), segment.text
     return seen
 
 
