@@ -145,7 +145,7 @@ CELLS = [pytest.param(screen, fault, id=f"{screen}@{fault}") for screen in SCREE
 
 
 @pytest.mark.parametrize(("screen", "fault"), CELLS)
-async def test_screen_survives_fault(make_app, gate, screen, fault):
+async def test_screen_survives_fault(make_app, gate, backoff, screen, fault):
     app = make_app()
     chaos = emulator_of(app).state.chaos
     async with app.run_test(size=SIZE) as pilot:
@@ -158,6 +158,7 @@ async def test_screen_survives_fault(make_app, gate, screen, fault):
         assert not _errors(app), screen_text(app)
 
         chaos.set(FAULTS[fault])
+        backoff.delays.clear()
         if fault == "latency":
             gate.close()
             await pilot.press("r")
@@ -199,6 +200,12 @@ async def test_screen_survives_fault(make_app, gate, screen, fault):
             assert text.count("Offline:") == 1
         else:
             assert "✗ " in text, text  # a readable error where the data is
+        if fault == "429":
+            assert backoff.delays == []  # no Retry-After: no quick retry that would spend more budget
+        elif fault == "429-retry-after":
+            assert backoff.delays and set(backoff.delays) == {2.0}  # waits exactly what it was told
+        elif fault in ("500", "502", "503", "connection-dropped"):
+            assert backoff.delays and max(backoff.delays) <= 8.0  # capped exponential backoff
 
         chaos.clear()
         await press(pilot, "r")
