@@ -171,6 +171,11 @@ class Engine:
         self._pending.add(future)
         try:
             return future.result()
+        except BaseException:
+            # Ctrl-C while waiting: stop the call on the loop too (the caller's cancel() would find
+            # nothing once the finally below ran; a task left pending is reported at exit)
+            future.cancel()
+            raise
         finally:
             self._pending.discard(future)
 
