@@ -214,3 +214,25 @@ async def test_screen_survives_fault(make_app, gate, backoff, screen, fault):
         assert not _errors(app), text
         assert not _offline(app) and all(s.online for s in app.sessions)
         assert _data(app) == before and marker in text
+
+
+async def test_quit_while_a_call_hangs_exits_cleanly(make_app, gate):
+    """Slow link, operator gives up: q while calls hang must leave at once, with no error."""
+    app = make_app()
+    chaos = emulator_of(app).state.chaos
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        chaos.set("*=latency:60s")
+        gate.close()
+        await pilot.press("r")
+        for _ in range(5):
+            await pilot.pause()
+        assert "Refreshing" in screen_text(app)
+        await pilot.press("q")
+        for _ in range(20):
+            await pilot.pause()
+            if not app.is_running:
+                break
+        assert not app.is_running
+    assert app._exception is None and app.return_code in (0, None)
+    gate.release()
