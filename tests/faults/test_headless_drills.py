@@ -136,16 +136,18 @@ def test_ctrl_c_during_a_slow_call_exits_130_quietly(emu, tmp_path):
     import sys
     import time
 
-    emu.app.state.chaos.set("GET /v1/*=latency:5s")
+    chaos = emu.app.state.chaos
+    chaos.set("GET /v1/*=latency:5s")
+    held = chaos.count("latency")  # the log is the emulator's whole history: count from here
     env = {**os.environ, "CLEANROOM_TUI_CONFIG": str(profile_file(tmp_path / "c.toml", emu.base_url)),
            "CLEANROOM_TUI_STATE_DIR": str(tmp_path / "state"), "CLEANROOM_TUI_CACHE_DIR": str(tmp_path / "cache"),
            "HL_LR_SECRET": "demo-secret", "HL_IS_KEY": "demo-key"}
     proc = subprocess.Popen([sys.executable, "-m", "tui", "rooms", "--profile", "emu-lr", "--json"], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
-    while emu.app.state.chaos.count("latency") == 0 and time.monotonic() < deadline:
+    while chaos.count("latency") == held and time.monotonic() < deadline:
         time.sleep(0.05)  # wait until the call is in flight (the emulator is holding it)
-    assert emu.app.state.chaos.count("latency") >= 1
+    assert chaos.count("latency") > held
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 130, err
