@@ -4,8 +4,8 @@
     python scripts/reliability_matrix.py --check  # exit 1 if README is not current (CI does this
                                                   # through tests/faults/test_matrix.py)
 
-The matrix comes from the collected test ids: ``test_screen_survives_fault[screen@fault]`` (TUI),
-``test_headless_survives_fault[command@fault]`` (headless), the hostile-strings tests, and every
+The matrix comes from the collected test ids: ``test_screen_survives_fault[screen.fault]`` (TUI),
+``test_headless_survives_fault[command.fault]`` (headless), the hostile-strings tests, and every
 other drill by name. A cell is ✓ when a drill for it exists in the suite (which CI runs and must
 pass); a blank cell is a combination no drill covers.
 """
@@ -62,13 +62,13 @@ def render(tests: list[tuple[str, str, str]]) -> str:
     tui, headless, others = [], [], defaultdict(list)
     for file, test, ident in tests:
         if test == "test_screen_survives_fault":
-            tui.append(tuple(ident.split("@", 1)))
+            tui.append(tuple(ident.split(".", 1)))
         elif test == "test_hostile_world_renders_inert_on_every_screen":
             tui.append((ident, "hostile strings"))
         elif test == "test_headless_survives_fault":
-            headless.append(tuple(ident.split("@", 1)))
+            headless.append(tuple(ident.split(".", 1)))
         elif test == "test_headless_output_is_inert":
-            headless.append((ident.split("@", 1)[0], "hostile strings"))
+            headless.append((ident.split(".", 1)[0], "hostile strings"))
         else:
             others[file].append(test)
     lines = [START, "",

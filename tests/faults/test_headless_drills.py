@@ -80,8 +80,8 @@ def _call(capsys, argv: list[str]) -> tuple[int, str, str]:
     return code, out, err
 
 
-#: one test per cell of the matrix; ids are "command@fault" (scripts/reliability_matrix.py parses them)
-CELLS = [pytest.param(command, fault, id=f"{command}@{fault}") for command in COMMANDS for fault in FAULTS]
+#: one test per cell of the matrix; ids are "command.fault" (scripts/reliability_matrix.py parses them)
+CELLS = [pytest.param(command, fault, id=f"{command}.{fault}") for command in COMMANDS for fault in FAULTS]
 
 
 @pytest.mark.parametrize(("command", "fault"), CELLS)

@@ -143,7 +143,7 @@ HEADLESS = {
 }
 
 
-@pytest.mark.parametrize(("command", "mode"), [pytest.param(c, m, id=f"{c}@{m}") for c in HEADLESS
+@pytest.mark.parametrize(("command", "mode"), [pytest.param(c, m, id=f"{c}.{m}") for c in HEADLESS
                                                for m in ("table", "json", "jsonl")])
 def test_headless_output_is_inert(hostile_cli, capsysbinary, command, mode):
     argv = HEADLESS[command](hostile_cli) + ([] if mode == "table" else [f"--{mode}"])

@@ -26,8 +26,8 @@ def test_readme_matrix_is_current():
 
 def test_matrix_marks_only_what_is_collected():
     matrix = _script()
-    tests = [("tests/faults/test_tui_drills.py", "test_screen_survives_fault", "home@500"),
-             ("tests/faults/test_tui_drills.py", "test_screen_survives_fault", "run@429"),
+    tests = [("tests/faults/test_tui_drills.py", "test_screen_survives_fault", "home.500"),
+             ("tests/faults/test_tui_drills.py", "test_screen_survives_fault", "run.429"),
              ("tests/faults/test_x.py", "test_other_thing", "")]
     section = matrix.render(tests)
     assert "| home | ✓ |   |" in section and "| run |   | ✓ |" in section

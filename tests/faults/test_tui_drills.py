@@ -140,8 +140,8 @@ def _assert_sane(app, text: str) -> None:
     assert "Unexpected error" not in text, text  # every fault is an expected, explained one
 
 
-#: one test per cell of the matrix; ids are "screen@fault" (scripts/reliability_matrix.py parses them)
-CELLS = [pytest.param(screen, fault, id=f"{screen}@{fault}") for screen in SCREENS for fault in FAULTS]
+#: one test per cell of the matrix; ids are "screen.fault" (scripts/reliability_matrix.py parses them)
+CELLS = [pytest.param(screen, fault, id=f"{screen}.{fault}") for screen in SCREENS for fault in FAULTS]
 
 
 @pytest.mark.parametrize(("screen", "fault"), CELLS)
