@@ -23,6 +23,8 @@ def _emulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", type=float, default=60.0,
                    help="world seconds per real second; 1 = real time (default 60)")
     p.add_argument("--scale", type=int, default=1, help="volume multiplier: more events, larger results")
+    p.add_argument("--hostile", action="store_true",
+                   help="seed every text field with hostile strings (markup, escapes, controls; fault drills)")
 
 
 def wanted_command(argv: list[str]) -> str | None:
@@ -136,13 +138,19 @@ def main(argv: list[str] | None = None) -> int:
         # a one-shot read allocates a few hundred modules' worth of objects and exits within a
         # second: collecting them on the way costs more than the garbage (a few ms of ~70)
         gc.disable()
-    args = build_parser(command).parse_args(argv)
+    parser = build_parser(command)
+    args = parser.parse_args(argv)
     if args.command == "emulator":
+        from .emulator.chaos import ChaosSpecError, parse_spec
         from .emulator.options import EmulatorOptions
         from .emulator.server import serve
 
+        try:
+            parse_spec(args.chaos)
+        except ChaosSpecError as exc:
+            parser.error(f"--chaos: {exc}")
         opts = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
-                               strict_limits=args.strict_limits, chaos=args.chaos)
+                               strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile)
         try:
             serve(opts, host=args.host, port=args.port)
         except KeyboardInterrupt:
@@ -190,7 +198,8 @@ def _tui(args: argparse.Namespace) -> int:
             from .emulator.options import EmulatorOptions
 
             profiles = demo_profiles(args.speed)
-            demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale)
+            demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
+                                           hostile=args.hostile)
         elif args.profile or cfg.default:
             profiles = [cfg.get(args.profile)]
             available = list(cfg.profiles.values())  # the switcher offers the others

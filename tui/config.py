@@ -225,6 +225,25 @@ def _color(profile: str, value: object) -> str | None:
     return str(value)
 
 
+#: keys people reach for to turn certificate checks off: refused, never silently ignored (issue 10)
+TLS_OFF_KEYS = ("verify", "insecure", "ssl_verify", "tls_verify", "verify_ssl", "verify_tls", "no_verify")
+
+
+def _check_tls(name: str, t: dict) -> None:
+    for key in TLS_OFF_KEYS:
+        if key in t:
+            raise ConfigError(f"profile {name!r}: {key!r}: TLS certificate verification cannot be switched off; "
+                              "to trust a corporate proxy's CA, set ca_bundle = \"/path/to/ca.pem\"")
+    if "ca_bundle" not in t:
+        return
+    bundle = t["ca_bundle"]
+    if not isinstance(bundle, str) or not bundle.strip():
+        raise ConfigError(f"profile {name!r}: ca_bundle must be the path of a PEM file of CA certificates "
+                          "(verification itself cannot be switched off)")
+    if not Path(bundle).expanduser().is_file():
+        raise ConfigError(f"profile {name!r}: ca_bundle {bundle} does not exist or is not a file")
+
+
 def _profile_from_table(name: str, t: dict) -> Profile:
     platform = str(t.get("platform", "")).lower()
     if platform not in PLATFORMS:
@@ -234,6 +253,7 @@ def _profile_from_table(name: str, t: dict) -> Profile:
             raise ConfigError(
                 f"profile {name!r}: do not put secrets in the profile file; "
                 f"use secret_env or secret_file instead of {bad!r}")
+    _check_tls(name, t)
     budget_t = t.get("budget", {}) or {}
     known_budget = set(Budget.__dataclass_fields__)
     unknown = set(budget_t) - known_budget
@@ -252,7 +272,7 @@ def _profile_from_table(name: str, t: dict) -> Profile:
         timezone=t.get("timezone"),
         color=_color(name, t.get("color")),
         stale_after_s=_duration(name, "stale_after", t.get("stale_after", 900)),
-        ca_bundle=t.get("ca_bundle"),
+        ca_bundle=str(Path(t["ca_bundle"]).expanduser()) if t.get("ca_bundle") else None,
         budget=Budget(**budget_t),
     )
 

@@ -145,8 +145,18 @@ class ApiError(Exception):
     @property
     def hint(self) -> str:
         """What an operator can do about it, in a few words."""
+        lost = self.status is None or self.code == "BAD_JSON"
+        if self.method and self.method not in IDEMPOTENT_METHODS and lost and self.code != "TLS":
+            # a write is sent once: never suggest it "will retry" or that trying again is harmless
+            if self.code == "CONNECT":
+                return "The platform could not be reached, so nothing was sent; try again when it is back."
+            return ("The answer was lost: the change may or may not have been made. Refresh to check "
+                    "before trying again (writes are never retried automatically).")
         if self.offline:
             return "The platform is unreachable; showing cached data. It will retry by itself."
+        if self.code == "TLS":
+            return ("Certificate not trusted. Behind a TLS-inspecting proxy, set ca_bundle in the profile to "
+                    "its CA file; verification itself is never switched off.")
         if self.status == 401:
             return "Credentials were rejected: check the profile's client id and secret / API key."
         if self.status == 403:
@@ -157,6 +167,10 @@ class ApiError(Exception):
             return "Precondition failed: the question is not READY (assign its datasets first)."
         if self.status == 429:
             return "Rate limit reached: wait for the budget to free up before trying again."
+        if self.code == "BAD_JSON":
+            return "The answer arrived cut off or garbled (a flaky link or a proxy?); retry."
+        if self.status in (502, 503, 504):
+            return "The platform, or a proxy on the way to it, is unavailable; retry later."
         if self.status is not None and self.status >= 500:
             return "The platform had an internal error; retry later."
         return ""
@@ -243,6 +257,10 @@ def error_from_response(response: httpx.Response, platform: str = "") -> ApiErro
             request_id = _text(body.get("request_id")) or request_id
     elif isinstance(body, str) and body:
         message = body[:300]
+    if not message and body is None and _is_html(response):
+        # a proxy's or gateway's error page (corporate proxies, load balancers): its title, not its markup
+        message = f"{_html_title(response.text) or response.reason_phrase or f'HTTP {status}'} " \
+                  "(an HTML error page: a proxy or gateway between you and the platform answered)"
     if not message:
         snippet = response.text[:200].strip() if body is None else ""
         message = snippet or response.reason_phrase or f"HTTP {status}"
@@ -260,6 +278,19 @@ def error_from_response(response: httpx.Response, platform: str = "") -> ApiErro
     )
 
 
+_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def _is_html(response: httpx.Response) -> bool:
+    ctype = response.headers.get("content-type", "").lower()
+    return "html" in ctype or response.text[:200].lstrip().lower().startswith(("<!doctype html", "<html"))
+
+
+def _html_title(text: str) -> str:
+    found = _TITLE_RE.search(text[:4000])
+    return " ".join(found.group(1).split())[:120] if found else ""
+
+
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -268,7 +299,24 @@ def _clean(text: str) -> str:
     return _CTRL_RE.sub("\ufffd", text)
 
 
+def _tls_untrusted(exc: BaseException) -> bool:
+    import ssl
+
+    seen: BaseException | None = exc
+    for _ in range(6):  # httpx wraps httpcore's error, which wraps the ssl module's
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def network_error(exc: Exception, method: str, path: str, platform: str) -> ApiError:
+    if _tls_untrusted(exc):
+        # not an outage and not worth retrying: the certificate chain is not trusted (issue 10)
+        return ApiError(message=f"the platform's TLS certificate is not trusted ({exc})", status=None, code="TLS",
+                        retryable=False, platform=platform, method=method, path=path)
     if isinstance(exc, httpx.TimeoutException):
         code, msg = "TIMEOUT", f"timed out ({type(exc).__name__})"
     elif isinstance(exc, httpx.ConnectError):
@@ -329,7 +377,11 @@ class HttpCore:
         if isinstance(verify, str):  # a custom CA bundle (corporate proxies): still verified
             import ssl
 
-            verify = ssl.create_default_context(cafile=verify)
+            try:
+                verify = ssl.create_default_context(cafile=verify)
+            except (OSError, ssl.SSLError) as exc:  # moved or unreadable since the config was read
+                raise ApiError(message=f"cannot load the CA bundle {verify}: {exc}", code="CA_BUNDLE",
+                               platform=platform) from None
         self.http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             transport=transport,
@@ -380,6 +432,8 @@ class HttpCore:
             except httpx.TransportError as exc:
                 last = network_error(exc, method, request.url.path, self.platform)
                 self._note(method, request.url.path, None)
+                if not last.retryable:
+                    raise last from None
             else:
                 self._note(method, request.url.path, response.status_code)
                 if response.status_code < 400:

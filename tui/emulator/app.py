@@ -30,5 +30,15 @@ def create_app(options: EmulatorOptions | None = None) -> Starlette:
     app.state.clock = clock
     app.state.liveramp = lr.state.world
     app.state.infosum = inf.state.world
+    # fault injection (issue 10): always installed, idle until a spec is set (here or at run time)
+    from .chaos import Chaos, ChaosMiddleware
+
+    app.state.chaos = Chaos(seed=options.seed).set(options.chaos)
+    app.add_middleware(ChaosMiddleware, chaos=app.state.chaos, clock=clock)
+    if options.hostile:  # hostile strings in every text field (issue 10)
+        from .hostile import SurrogateMiddleware, seed
+
+        seed(app.state.liveramp, app.state.infosum)
+        app.add_middleware(SurrogateMiddleware)
     app.add_middleware(RequestIdMiddleware, seed=options.seed)
     return app

@@ -19,6 +19,8 @@ class EmulatorOptions:
     clock: Clock | None = None
     #: fault injection spec (issue 10); None = no chaos
     chaos: str | None = None
+    #: seed every free-text field of both worlds with hostile strings (issue 10, tui/emulator/hostile.py)
+    hostile: bool = False
 
     def make_clock(self) -> Clock:
         if self.clock is None:

@@ -41,7 +41,9 @@ def serve(options: EmulatorOptions, host: str = "127.0.0.1", port: int = 8900) -
     print(f"cleanroom-tui emulator on http://{host}:{port}  (LiveRamp under /v1, InfoSum under /api)",
           file=sys.stderr)
     print(f"  seed={options.seed} speed={options.speed} scale={options.scale} "
-          f"strict_limits={options.strict_limits}", file=sys.stderr)
+          f"strict_limits={options.strict_limits} hostile={options.hostile}", file=sys.stderr)
+    if options.chaos:
+        print(f"  chaos: {options.chaos}", file=sys.stderr)
     print(IDENTITIES, file=sys.stderr)
     sock = listening_socket(host, port)
     config = uvicorn.Config(app, log_level="warning", access_log=False)

@@ -162,6 +162,11 @@ class Engine:
         self._pending.add(future)
         try:
             return future.result()
+        except BaseException:
+            # Ctrl-C while waiting: stop the call on the loop too (the caller's cancel() would find
+            # nothing once the finally below ran; a task left pending is reported at exit)
+            future.cancel()
+            raise
         finally:
             self._pending.discard(future)
 
@@ -326,6 +331,10 @@ class Context:
                 until = ledger.backoff_after_429(charge, self.now(), exc.retry_after)
                 return self._cached_or_raise(profile, kind, key, "budget", f"rate limited (429) until {clock(until)}",
                                              error=exc)
+            if exc.retryable and self.cached(profile, kind, key) is not None:
+                # 5xx, 429, a cut or garbled answer, after the client's own retries: the stored answer,
+                # said to be one (exit 4), beats no answer (issue 10's fault drills)
+                return self._cached_or_raise(profile, kind, key, "error", _one_line(str(exc)), error=exc)
             raise ReadError.of(exc) from None
         return Fetched(to_json(got.value, shape), got.fetched_at)
 
@@ -388,6 +397,11 @@ class Context:
 
 
 # --------------------------------------------------------------------------- set-up
+
+def _one_line(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 def output_mode(args: argparse.Namespace) -> str:
     if getattr(args, "jsonl", False):
