@@ -154,3 +154,24 @@ async def test_second_start_paints_from_cache_while_the_platform_has_not_answere
         await wait_for_workers(pilot)
         assert [r.key for r in table(second, "#table-0").visible_rows()] == expected
         assert "↻" not in screen_text(second)
+
+
+async def test_a_profile_connected_later_can_launch_and_its_runs_stay_watched(clock):
+    lr, inf = demo_profiles()
+    options = EmulatorOptions(seed=7, clock=clock)
+    app = CleanroomApp(build_sessions([inf], demo_options=options), available=[lr, inf],
+                       session_factory=lambda p: build_sessions([p], demo_options=options)[0])
+    app.animation_level = "none"
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        hub = app.watching
+        assert set(hub.launchers) == {"demo-infosum"}
+        await press(pilot, "P")
+        await _pick(pilot, "demo-liveramp")
+        assert set(hub.launchers) == {"demo-infosum", "demo-liveramp"}
+        assert hub.launcher("demo-liveramp").profile.name == "demo-liveramp"
+        await press(pilot, "P")
+        await _pick(pilot, "demo-infosum")
+        assert "demo-liveramp" in hub.launchers  # switching away does not stop watching
+        await press(pilot, "b")
+        assert {s.name for s in app.screen.sessions} == {"demo-infosum", "demo-liveramp"}

@@ -105,7 +105,7 @@ class CleanroomApp(App):
         if self._watching is None:
             from .watching import WatchHub
 
-            self._watching = WatchHub(self, self.sessions)
+            self._watching = WatchHub(self, list(self.all_sessions.values()))
         return self._watching
 
     def _start_watching(self) -> None:
@@ -115,7 +115,7 @@ class CleanroomApp(App):
         from .screens.board import RunsBoardScreen
 
         if not isinstance(self.screen, RunsBoardScreen):
-            self.push_screen(RunsBoardScreen(self.sessions))
+            self.push_screen(RunsBoardScreen(list(self.all_sessions.values())))
 
     def _start_identify(self) -> None:
         for session in self.sessions:
@@ -224,6 +224,8 @@ class CleanroomApp(App):
                 session.readonly = True
             session.on_online_change(self._online_changed)
             self.all_sessions[profile.name] = session
+            if self._watching is not None:
+                self._watching.add_session(session)
         return session
 
     async def _show_home(self) -> None:

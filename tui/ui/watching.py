@@ -75,7 +75,6 @@ def _utcnow() -> datetime:
 
 class WatchHub:
     def __init__(self, app: Any, sessions: Sequence[Session], *, now: Callable[[], datetime] | None = None) -> None:
-        from ..core.launch import Launcher
         from ..core.watch import Watcher
 
         self.app = app
@@ -85,9 +84,7 @@ class WatchHub:
         self.watcher: Watcher = Watcher(self.store, now=self._now)
         self.launchers: dict[str, Launcher] = {}
         for session in self.sessions:
-            launcher = Launcher(session, self.store, now=self._now)
-            self.launchers[session.name] = launcher
-            self.watcher.attach(session, ledger=launcher.ledger)
+            self._attach(session)
         self.watcher.subscribe(self._on_event)
         self.recent: dict[tuple[str, str, str], BoardEntry] = {}
         self.trouble: dict[tuple[str, str, str], str] = {}
@@ -97,6 +94,21 @@ class WatchHub:
         self._load_recent()
 
     # ------------------------------------------------------------------ set-up
+    def _attach(self, session: Session) -> None:
+        from ..core.launch import Launcher
+
+        launcher = Launcher(session, self.store, now=self._now)
+        self.launchers[session.name] = launcher
+        self.watcher.attach(session, ledger=launcher.ledger)
+
+    def add_session(self, session: Session) -> None:
+        """A profile connected later (the profile switcher): launch from it, watch its runs too.
+        Sessions are never removed: runs keep being watched after switching away from a profile."""
+        if session.name in self.launchers:
+            return
+        self.sessions.append(session)
+        self._attach(session)
+
     @staticmethod
     def _pick_clock(sessions: Sequence[Session]) -> Callable[[], datetime]:
         for session in sessions:
