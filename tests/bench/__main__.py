@@ -32,6 +32,7 @@ BENCHES = {
     "eventlog": ("tests.bench.bench_eventlog", "100k-event log vs Textual's DataTable"),
     "results": ("tests.bench.bench_results", "1M-row result preview: first page, jump to end"),
     "watch": ("tests.bench.bench_watch", "watcher economy and idle CPU"),
+    "idle": ("tests.bench.bench_idle_tui", "idle CPU of the running TUI watching 10 runs"),
 }
 
 
