@@ -139,12 +139,24 @@ SHAPES: dict[str, tuple[Shape, Spellings]] = {
 }
 
 
+_NAMES: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _names(fields: Shape) -> tuple[frozenset[str], frozenset[str]]:
+    """The shape's wire names, and their lower-case forms (computed once per shape)."""
+    found = _NAMES.get(id(fields))
+    if found is None:
+        names = frozenset(name for name, _ in fields)
+        found = _NAMES[id(fields)] = (names, frozenset(n.lower() for n in names))
+    return found
+
+
 def _shape_one(item: Any, fields: Shape, other: Spellings) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise Defer
-    lowered = {name.lower() for name, _ in fields}
+    names, lowered = _names(fields)
     for key in item:
-        if key in other or (key.lower() in lowered and key not in dict(fields)):
+        if key not in names and (key in other or key.lower() in lowered):
             raise Defer  # a spelling the models translate (``ID``, ``displayID``, ``title`` …)
     out: dict[str, Any] = {}
     for name, reader in fields:
