@@ -27,6 +27,8 @@ API::
                                    nodes=None, allow_duplicate=False)
 
     await launcher.launch_query(collaboration_id, query_text, sample=False, allow_duplicate=False)  # InfoSum
+    launcher.launched_request(object_id) -> dict | None     # the journaled request ("run again" for a query)
+    Launcher.replay_fingerprint(request)                     # the duplicate guard's key of a replay
 
     await launcher.reconcile_unresolved(before=None) -> [Reconciled]   # at start-up: crashes mid-POST
     launcher.creates_left() / launcher.creates_free_at()                # for the budget meter
@@ -546,17 +548,28 @@ class Launcher:
 
         async def reconcile(since: datetime, jid: int) -> str | None:
             claimed = self._claimed(target_of(FLOW_REPLAY, cleanroom_id, flow_id, run_id),
-                                    self._replay_fingerprint(request), since, jid)
+                                    self.replay_fingerprint(request), since, jid)
             return await self._find_flow_run(cleanroom_id, flow_id, request, claimed)
 
         spec = _Spec(FLOW_REPLAY, target_of(FLOW_REPLAY, cleanroom_id, flow_id, run_id),
-                     self._replay_fingerprint(request), request, name, send, reconcile, ("/replay-flow-run",), True,
+                     self.replay_fingerprint(request), request, name, send, reconcile, ("/replay-flow-run",), True,
                      {"cleanroom_id": cleanroom_id, "flow_id": flow_id})
         return await self._guarded(spec, allow_duplicate)
 
     @staticmethod
-    def _replay_fingerprint(request: dict[str, Any]) -> dict[str, Any]:
+    def replay_fingerprint(request: dict[str, Any]) -> dict[str, Any]:
+        """What makes two replays "the same" for the duplicate guard (the UI asks before confirming)."""
         return {k: v for k, v in request.items() if k != "name"}
+
+    _replay_fingerprint = replay_fingerprint  # the old private name, kept for callers not yet renamed
+
+    def launched_request(self, object_id: str) -> dict[str, Any] | None:
+        """The request that created ``object_id`` through this profile's journal ("run again" for an
+        insight query: InfoSum cannot read a query's text back). None when it was launched elsewhere."""
+        if self.store is None or not object_id or not hasattr(self.store, "journal_for_object"):
+            return None
+        entry = self.store.journal_for_object(self.profile.name, object_id)
+        return dict(entry.request or {}) if entry is not None else None
 
     async def _find_flow_run(self, cleanroom_id: str, flow_id: str, request: dict[str, Any],
                              claimed: set[str]) -> str | None:
