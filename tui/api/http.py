@@ -17,7 +17,7 @@ import random
 import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -351,6 +351,21 @@ NO_RETRY = RetryPolicy(attempts=1)
 Sleep = Callable[[float], Awaitable[None]]
 
 
+def server_clock_offset(date_header: str | None, now: datetime | None = None) -> timedelta | None:
+    """The sender's clock minus ours from an HTTP ``Date`` header (None when absent or unreadable)."""
+    if not date_header:
+        return None
+    from email.utils import parsedate_to_datetime
+
+    try:
+        sent = parsedate_to_datetime(date_header)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)
+    return sent - (now or datetime.now(UTC))
+
+
 class HttpCore:
     """One ``httpx.AsyncClient`` plus the retry/error policy. Platform clients wrap it."""
 
@@ -366,9 +381,13 @@ class HttpCore:
         rng: random.Random | None = None,
         verify: bool | str = True,  # True or a CA bundle path
         on_call: Callable[[str, str, int | None], None] | None = None,
+        now: Callable[[], datetime] | None = None,  # "our" clock, for the platform's clock offset
     ) -> None:
         self.platform = platform
+        self._now = now
         self.retry = retry or RetryPolicy()
+        #: the platform's clock minus ours, from the ``Date`` header of the latest answer (None: none seen)
+        self.server_clock_offset: timedelta | None = None
         self._sleep = sleep or asyncio.sleep
         self._rng = rng or random.Random()
         self._on_call = on_call
@@ -436,6 +455,7 @@ class HttpCore:
                     raise last from None
             else:
                 self._note(method, request.url.path, response.status_code)
+                self._read_server_clock(response)
                 if response.status_code < 400:
                     return response
                 if stream:
@@ -460,6 +480,12 @@ class HttpCore:
     async def json(self, method: str, path: str, **kw: Any) -> Any:
         response = await self.send(method, path, **kw)
         return decode_json(response, self.platform)
+
+    def _read_server_clock(self, response: httpx.Response) -> None:
+        """Keep the platform's clock offset (the launcher's lost-answer listing is dated in its time)."""
+        offset = server_clock_offset(response.headers.get("date"), self._now() if self._now else None)
+        if offset is not None:
+            self.server_clock_offset = offset
 
     def _note(self, method: str, path: str, status: int | None) -> None:
         if self._on_call is not None:

@@ -27,6 +27,8 @@ API::
                                    nodes=None, allow_duplicate=False)
 
     await launcher.launch_query(collaboration_id, query_text, sample=False, allow_duplicate=False)  # InfoSum
+    launcher.launched_request(object_id) -> dict | None     # the journaled request ("run again" for a query)
+    Launcher.replay_fingerprint(request)                     # the duplicate guard's key of a replay
 
     await launcher.reconcile_unresolved(before=None) -> [Reconciled]   # at start-up: crashes mid-POST
     launcher.creates_left() / launcher.creates_free_at()                # for the budget meter
@@ -52,7 +54,10 @@ Decisions (reference silent):
 - lost = no HTTP status, a 5xx, or a 2xx whose body could not be read — the platform may have
   created the run; an error raised before the request left (token budget, read-only) is "not sent";
 - matching a lost run: same name and every sent parameter value equal (the platform adds defaults),
-  submitted since the day before the intent, and not already claimed by another journal entry;
+  submitted since the day before the intent *on the platform's clock* (offset from its ``Date``
+  header; no start bound when none was seen), and not already claimed by another journal entry;
+  "nothing was created" only when the listing ran out — more runs than the check may read keeps the
+  launch unresolved ("do not launch again yet"), never "safe";
   listing spends status reads of the question (the hourly cap applies, the 5-min spacing does not);
 - InfoSum has no creation budget and no way to list insight queries: a lost query answer stays
   unknown (re-running an insight query is harmless — it creates nothing lasting).
@@ -63,7 +68,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from ..api.http import ApiError
@@ -434,7 +439,7 @@ class Launcher:
     async def _find_question_run(self, question_id: str, request: dict[str, Any], since: datetime,
                                  jid: int) -> str | None:
         claimed = self._claimed(target_of(QUESTION_RUN, question_id), self._run_fingerprint(request), since, jid)
-        start_date = (since - timedelta(days=1)).date()
+        start_date = self._platform_day_before(since)
         for page in range(RECONCILE_PAGES):
             runs = await self._budgeted_read(
                 question_id, lambda c, off=page * RECONCILE_PAGE: c.list_runs(
@@ -445,8 +450,22 @@ class Launcher:
                 matches.sort(key=lambda r: (r.submitted_at is None, r.submitted_at or since))
                 return matches[0].id
             if len(runs) < RECONCILE_PAGE:
-                return None
-        return None
+                return None  # the whole window was listed: nothing was created
+        raise _Deferred(f"more than {RECONCILE_PAGES * RECONCILE_PAGE} runs to look through; not sure yet")
+
+    def _platform_day_before(self, since: datetime) -> date | None:
+        """The listing's ``startDate``: the day before the intent *on the platform's clock*.
+
+        The platform filters on its own ``submittedAt``; were its clock a day behind ours, a window
+        from our clock would miss the run and "nothing was created" would be wrong — the one unsafe
+        answer. The offset comes from the ``Date`` header of the platform's latest answer (the lost
+        one's too, when it had one); with none seen, no start bound at all (verified by name and
+        parameters, and "not created" only once the listing ran out).
+        """
+        offset = getattr(self.gateway.client, "server_clock_offset", None)
+        if not isinstance(offset, timedelta):
+            return None
+        return (since + offset - timedelta(days=1)).date()
 
     # ------------------------------------------------------------------ flow runs
 
@@ -529,27 +548,45 @@ class Launcher:
 
         async def reconcile(since: datetime, jid: int) -> str | None:
             claimed = self._claimed(target_of(FLOW_REPLAY, cleanroom_id, flow_id, run_id),
-                                    self._replay_fingerprint(request), since, jid)
+                                    self.replay_fingerprint(request), since, jid)
             return await self._find_flow_run(cleanroom_id, flow_id, request, claimed)
 
         spec = _Spec(FLOW_REPLAY, target_of(FLOW_REPLAY, cleanroom_id, flow_id, run_id),
-                     self._replay_fingerprint(request), request, name, send, reconcile, ("/replay-flow-run",), True,
+                     self.replay_fingerprint(request), request, name, send, reconcile, ("/replay-flow-run",), True,
                      {"cleanroom_id": cleanroom_id, "flow_id": flow_id})
         return await self._guarded(spec, allow_duplicate)
 
     @staticmethod
-    def _replay_fingerprint(request: dict[str, Any]) -> dict[str, Any]:
+    def replay_fingerprint(request: dict[str, Any]) -> dict[str, Any]:
+        """What makes two replays "the same" for the duplicate guard (the UI asks before confirming)."""
         return {k: v for k, v in request.items() if k != "name"}
+
+    _replay_fingerprint = replay_fingerprint  # the old private name, kept for callers not yet renamed
+
+    def launched_request(self, object_id: str) -> dict[str, Any] | None:
+        """The request that created ``object_id`` through this profile's journal ("run again" for an
+        insight query: InfoSum cannot read a query's text back). None when it was launched elsewhere."""
+        if self.store is None or not object_id or not hasattr(self.store, "journal_for_object"):
+            return None
+        entry = self.store.journal_for_object(self.profile.name, object_id)
+        return dict(entry.request or {}) if entry is not None else None
 
     async def _find_flow_run(self, cleanroom_id: str, flow_id: str, request: dict[str, Any],
                              claimed: set[str]) -> str | None:
+        # no time window here (the flow-run list has no date filter): searched by name, page by page
         name = str(request.get("name", ""))
-        listing = await self._budgeted_read(flow_id, lambda c: c.list_flow_runs(
-            cleanroom_id, flow_id, search=name or None, limit=RECONCILE_PAGE))
-        runs = [r for r in listing.clean_room_flow_runs
-                if r.id and r.id not in claimed and _flow_run_matches(r, request)]
-        runs.sort(key=lambda r: (r.submitted_at is None, r.submitted_at or self._now()))
-        return runs[0].id if runs else None
+        for page in range(RECONCILE_PAGES):
+            listing = await self._budgeted_read(flow_id, lambda c, off=page * RECONCILE_PAGE: c.list_flow_runs(
+                cleanroom_id, flow_id, search=name or None, limit=RECONCILE_PAGE, offset=off))
+            found = listing.clean_room_flow_runs
+            runs = [r for r in found if r.id and r.id not in claimed and _flow_run_matches(r, request)]
+            if runs:
+                runs.sort(key=lambda r: (r.submitted_at is None, r.submitted_at or self._now()))
+                return runs[0].id
+            listed = page * RECONCILE_PAGE + len(found)
+            if len(found) < RECONCILE_PAGE or (listing.count is not None and listed >= listing.count):
+                return None  # every run of that name was listed: nothing was created
+        raise _Deferred(f"more than {RECONCILE_PAGES * RECONCILE_PAGE} flow runs named {name!r}; not sure yet")
 
     # ------------------------------------------------------------------ InfoSum insight queries
 

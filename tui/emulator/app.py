@@ -41,4 +41,7 @@ def create_app(options: EmulatorOptions | None = None) -> Starlette:
         seed(app.state.liveramp, app.state.infosum)
         app.add_middleware(SurrogateMiddleware)
     app.add_middleware(RequestIdMiddleware, seed=options.seed)
+    from .date_header import DateHeaderMiddleware
+
+    app.add_middleware(DateHeaderMiddleware, clock=clock)  # the platform's clock, as a real server's Date
     return app

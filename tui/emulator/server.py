@@ -46,7 +46,7 @@ def serve(options: EmulatorOptions, host: str = "127.0.0.1", port: int = 8900) -
         print(f"  chaos: {options.chaos}", file=sys.stderr)
     print(IDENTITIES, file=sys.stderr)
     sock = listening_socket(host, port)
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, date_header=False)
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -59,7 +59,7 @@ class ServedEmulator:
         self._sock = listening_socket("127.0.0.1", 0)
         self.port = self._sock.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off")
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, date_header=False, lifespan="off")
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._sock]},
                                         daemon=True, name="emulator")

@@ -300,12 +300,15 @@ class Context:
         if quick is not None:
             answer = quick.get(path, params)
             if answer is not None:
+                from .canonical import shape
                 from .quick import fits
 
-                if answer.ok and fits(kind, answer.body):
+                # the full client's form (tui.headless.canonical), or None: only the models can shape it
+                body = shape(kind, answer.body) if answer.ok and fits(kind, answer.body) else None
+                if body is not None:
                     fetched_at = self.now()
-                    self.repo(profile).put_raw(kind, key, answer.body, fetched_at)
-                    return Fetched(answer.body, fetched_at)
+                    self.repo(profile).put_raw(kind, key, body, fetched_at)
+                    return Fetched(body, fetched_at)
                 if skippable and answer.status in SKIPPABLE:
                     where = f" [GET {quick.target(path)}]" + (f" request id {answer.request_id}" if answer.request_id else "")
                     raise ReadError(f"HTTP {answer.status}: {answer.message or 'refused'}{where}",

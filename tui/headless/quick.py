@@ -10,6 +10,8 @@ and only on the happy path:
 - a usable token in the profile's token cache (the file the client's ``TokenManager`` keeps; read,
   never written — no token is ever requested here);
 - no proxy in the environment for the API's host (httpx honours one; this module does not);
+- not switched off: ``CLEANROOM_TUI_QUICK=0`` sends every read through the full client (to compare
+  the two paths, or to rule this one out when something looks wrong);
 - a well-framed HTTP/1.x answer (``Content-Length`` or chunked, no content coding) whose JSON body
   uses the canonical field names (:data:`~tui.api.liveramp.paths.FIELDS`: a spelling the models
   would have to translate sends the read to the client).
@@ -44,6 +46,13 @@ USER_AGENT = "cleanroom-tui/0.1 (quick read)"
 MAX_LINE = 65536
 MAX_HEADERS = 100
 MAX_BODY = 64 * 1024 * 1024
+#: the switch: set to ``0`` (or ``off``/``no``/``false``) and every read goes through the full client
+SWITCH_ENV = "CLEANROOM_TUI_QUICK"
+
+
+def switched_off(environ: dict[str, str] | None = None) -> bool:
+    value = (os.environ if environ is None else environ).get(SWITCH_ENV, "")
+    return value.strip().lower() in ("0", "off", "no", "false")
 
 
 class Malformed(Exception):
@@ -237,7 +246,7 @@ class QuickLiveRamp:
     @classmethod
     def open(cls, profile: Any, now: datetime) -> QuickLiveRamp | None:
         """A quick reader for ``profile``, or None when only the full client can serve it."""
-        if profile.platform != "liveramp" or profile.embedded or not profile.client_id:
+        if profile.platform != "liveramp" or profile.embedded or not profile.client_id or switched_off():
             return None
         parts = urlsplit(profile.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or proxied(parts.scheme, parts.hostname):
@@ -322,4 +331,4 @@ class QuickLiveRamp:
             self._open.clear()
 
 
-__all__ = ["Answer", "Malformed", "QuickLiveRamp", "cached_token", "fits", "proxied", "read_response", "token_file"]
+__all__ = ["SWITCH_ENV", "Answer", "Malformed", "QuickLiveRamp", "cached_token", "fits", "proxied", "read_response", "switched_off", "token_file"]

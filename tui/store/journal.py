@@ -94,6 +94,13 @@ def get(conn: sqlite3.Connection, jid: int) -> JournalEntry | None:
     return _entry(row) if row else None
 
 
+def for_object(conn: sqlite3.Connection, profile: str, object_id: str) -> JournalEntry | None:
+    """The newest entry that created (or was reconciled to) ``object_id``."""
+    row = conn.execute(f"SELECT {_COLUMNS} FROM journal WHERE profile = ? AND object_id = ? "
+                       "ORDER BY created_us DESC, id DESC LIMIT 1", (profile, object_id)).fetchone()
+    return _entry(row) if row else None
+
+
 def unresolved(conn: sqlite3.Connection, profile: str, before_us: int | None = None) -> list[JournalEntry]:
     sql = f"SELECT {_COLUMNS} FROM journal WHERE profile = ? AND state IN ('pending', 'lost')"
     args: list[Any] = [profile]

@@ -192,6 +192,10 @@ class Store:
     def journal_get(self, jid: int) -> JournalEntry | None:
         return self._read(lambda c: journal.get(c, jid), None)
 
+    def journal_for_object(self, profile: str, object_id: str) -> JournalEntry | None:
+        """The launch that created ``object_id`` (its request: "run again" for an insight query)."""
+        return self._read(lambda c: journal.for_object(c, profile, object_id), None)
+
     def _outcome(self, jid: int, state: str, **fields: str | None) -> None:
         if not jid:  # the intent was never recorded (see journal_intent)
             return

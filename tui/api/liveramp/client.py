@@ -18,7 +18,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -174,7 +174,7 @@ class LiveRampClient:
         self._on_call = on_call
         self._core = HttpCore(
             self.base_url, platform=PLATFORM, transport=transport, sleep=sleep, retry=retry,
-            verify=profile.ca_bundle or True, on_call=self._note,
+            verify=profile.ca_bundle or True, on_call=self._note, now=now,
         )
         self._tokens = TokenManager(
             self._core,
@@ -207,6 +207,11 @@ class LiveRampClient:
     def token_requests(self) -> int:
         """Token POSTs this client made (0 when a cached token was reused)."""
         return self._tokens.token_requests
+
+    @property
+    def server_clock_offset(self) -> timedelta | None:
+        """The platform's clock minus ours (``Date`` of the latest answer, token requests included)."""
+        return self._core.server_clock_offset
 
     def _note(self, method: str, path: str, status: int | None) -> None:
         self.calls[f"{method} {path}"] += 1

@@ -10,7 +10,8 @@
   and the table is refreshed by keyed diff (only changed cells are redrawn, the cursor stays put);
 - a budget meter per profile: status reads left this hour, creations left, the next poll.
 
-Enter opens the run (results once it completed), ``R`` launches it again with the same parameters,
+Enter opens the run (results once it completed), ``R`` launches it again with the same parameters
+(an insight query: the compose form with the same text),
 ``r`` asks for a poll now (still within the budget).
 """
 
@@ -226,11 +227,15 @@ class RunsBoardScreen(BaseScreen):
             return
         snap = entry.snapshot
         session = self.cr_app.session_named(snap.profile)
-        if session is None or snap.kind == "insight_query":
-            self.notify("Run again works for LiveRamp question and flow runs; open the query to run it again.",
-                        markup=False)
+        if session is None:
+            self.notify(f"Profile {snap.profile} is not connected here.", markup=False)
             return
         target = self.target_for(entry)
+        if snap.kind == "insight_query":  # the compose form, pre-filled from the launch journal
+            from .query_again import query_again
+
+            query_again(self, session, target, snap.object_id)
+            return
         from .again import run_again
 
         run_again(self, session, target, snap.raw, kind=snap.kind)

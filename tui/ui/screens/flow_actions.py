@@ -118,7 +118,7 @@ def _confirm_replay(screen: Screen, session: Session, run_target: Target, run: A
     name = f"Replay from {start} · {local(hub.now()):%Y-%m-%d %H:%M}"
     request = {"startLevelID": start, "name": name}
     duplicates = launcher.recent_launches(target_of(FLOW_REPLAY, room.id, flow.id, run.id),
-                                          Launcher._replay_fingerprint(request))
+                                          Launcher.replay_fingerprint(request))
     view = LaunchRequestView(
         title="Replay a flow run", method="POST",
         path=f"/v1/cleanrooms/{room.id}/cleanroom-flow-runs/{run.id}/replay-flow-run", body=request,

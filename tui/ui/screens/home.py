@@ -36,11 +36,17 @@ def collaboration_target(session: Session, collab: Any) -> Target:
     return Target("collaboration", collab.id, collab.name, session.name)
 
 
-def _models() -> tuple[Any, Any, Any]:
-    from ...api.infosum.models import CollaborationSummary
+def _liveramp_models() -> tuple[Any, Any]:
+    # each platform's models on its own: a LiveRamp-only start never imports InfoSum's (start-up time)
     from ...api.liveramp.models import CleanRoom, CleanRoomType
 
-    return CleanRoom, CleanRoomType, CollaborationSummary
+    return CleanRoom, CleanRoomType
+
+
+def _infosum_models() -> Any:
+    from ...api.infosum.models import CollaborationSummary
+
+    return CollaborationSummary
 
 
 class HomeScreen(BaseScreen):
@@ -117,7 +123,7 @@ class HomeScreen(BaseScreen):
 
     # ------------------------------------------------------------------ LiveRamp
     async def _load_rooms(self, i: int, session: Session) -> None:
-        CleanRoom, CleanRoomType, _ = _models()
+        CleanRoom, CleanRoomType = _liveramp_models()
         table = self.query_one(f"#table-{i}", ResourceTable)
         state = self.query_one(f"#state-{i}", LoadState)
         rooms = await self.fetch(f"rooms:{i}", kind="cleanrooms", key="", session=session,
@@ -155,7 +161,7 @@ class HomeScreen(BaseScreen):
 
     # ------------------------------------------------------------------ InfoSum
     async def _load_collaborations(self, i: int, session: Session) -> None:
-        _, _, CollaborationSummary = _models()
+        CollaborationSummary = _infosum_models()
         table = self.query_one(f"#table-{i}", ResourceTable)
         state = self.query_one(f"#state-{i}", LoadState)
 

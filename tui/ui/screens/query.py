@@ -8,7 +8,9 @@ the app's watcher (InfoSum publishes no polling budget: 2 s doubling to 30 s), s
 appears on the Runs board. When it finishes, the result (the dimension breakdown, or the plain
 count) is shown here; a failure shows the platform's error.
 
-Opened from the Runs board with a query id, the screen shows that query's status and result.
+Opened from the Runs board with a query id, the screen shows that query's status and result; ``R``
+("run again") re-opens the compose form with the same text, collaboration, datasets and sample
+setting (:mod:`.query_again`), to be reviewed and confirmed like any launch.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from textual.widgets import Button, Checkbox, SelectionList, Static, TextArea
 from ...core.sanitize import plain
 from ...core.session import Session
 from ...core.status import Lifecycle
+from ..bindings import bindings
 from ..jump_index import Target
 from ..text import DASH, count, status_text
 from ..widgets.load_state import LoadState
@@ -64,14 +67,17 @@ class QueryScreen(BaseScreen):
     QueryScreen #query-status { height: auto; padding: 0 1; }
     QueryScreen #query-error { height: auto; padding: 0 1; color: $text-error; }
     """
-    BINDINGS = [Binding("ctrl+s", "review", "Review query", show=True)]
+    BINDINGS = [Binding("ctrl+s", "review", "Review query", show=True), *bindings("run-again")]
 
-    def __init__(self, session: Session, target: Target) -> None:
+    def __init__(self, session: Session, target: Target, *, prefill: dict[str, Any] | None = None) -> None:
         super().__init__(session)
         self.target = target
         self.query_id: str | None = target.id or None
         self.collab: Any = None
-        self._edited = False
+        #: "run again": the earlier request (query, collaboration_id, sample) the form opens with
+        self.prefill = dict(prefill) if prefill else None
+        self._sent: dict[str, Any] | None = None  # the request this screen sent (run again without the journal)
+        self._edited = self.prefill is not None  # ticking datasets must not overwrite the text given
         self._writing = False
 
     @property
@@ -94,8 +100,10 @@ class QueryScreen(BaseScreen):
                                   style="bold"))
                 yield SelectionList[str](id="query-datasets")
                 yield Static(Text("Query (IQL)", style="bold"))
-                yield TextArea(starting_query([]), id="query-text")
-                yield Checkbox("Run on a sample (faster, less accurate)", id="query-sample")
+                prefill = self.prefill or {}
+                yield TextArea(str(prefill.get("query") or starting_query([])), id="query-text")
+                yield Checkbox("Run on a sample (faster, less accurate)", bool(prefill.get("sample")),
+                               id="query-sample")
                 with Horizontal(id="query-buttons"):
                     yield Button("Review query", id="query-go", variant="primary")
             yield Static(Text(""), id="query-status")
@@ -134,6 +142,11 @@ class QueryScreen(BaseScreen):
         picker = self.query_one("#query-datasets", SelectionList)
         picker.clear_options()
         picker.add_options([(plain(n, 60), n) for n in names])
+        if self.prefill:  # run again: tick the datasets the query names
+            words = set(str(self.prefill.get("query") or "").replace(",", " ").replace("(", " ").split())
+            for name in names:
+                if name in words:
+                    picker.select(name)
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         if self._edited:
@@ -209,6 +222,7 @@ class QueryScreen(BaseScreen):
             "Query queued")
         if outcome is None or not self.is_mounted:
             return
+        self._sent = {"query": text, **({"collaboration_id": cid} if cid else {}), **({"sample": True} if sample else {})}
         self.query_id = outcome.object_id
         self.target = Target("insight_query", outcome.object_id, outcome.name, self.session.name,
                              path=self.target.path)
@@ -216,6 +230,14 @@ class QueryScreen(BaseScreen):
         self.paint_status()
         self.update_chrome()
         self.query_one("#query-results", ResourceTable).focus()
+
+    def action_run_again(self) -> None:
+        if self.query_id is None:
+            self.notify("This query has not been sent yet: Review query (ctrl+s) sends it.", markup=False)
+            return
+        from .query_again import query_again
+
+        query_again(self, self.session, self.target, self.query_id, request=self._sent)
 
     # ------------------------------------------------------------------ watching and results
     def _entry(self) -> Any:
