@@ -50,8 +50,8 @@ def short_time(value: str) -> str:
 class EventsScreen(BaseScreen):
     DEFAULT_CSS = """
     EventsScreen #filter-row { height: 3; }
-    EventsScreen #server-filter { width: 1fr; }
-    EventsScreen #filter-error { width: 1fr; height: 3; padding: 0 1; color: $text-error; }
+    EventsScreen #server-filter { width: 3fr; }
+    EventsScreen #filter-error { width: 2fr; height: 3; padding: 0 1; color: $text-error; }
     EventsScreen #filter-error.-ok { color: $text-muted; }
     EventsScreen #events-status { height: 1; padding: 0 1; color: $text-muted; }
     EventsScreen #events-table { height: 1fr; }
@@ -294,7 +294,7 @@ class EventsScreen(BaseScreen):
             return
         feed = self.feed
         parts = [f"{feed.total:,} events" + (" (server filter)" if feed.filter else ""),
-                 "newest first" if self.descending else "oldest first",
+                 ("newest first" if self.descending else "oldest first") + " (o)",
                  f"{feed.loaded:,} loaded"]
         if feed.search:
             parts.append(f"search: {feed.display_count:,} of the loaded events match")
@@ -303,7 +303,7 @@ class EventsScreen(BaseScreen):
         elif not self.live:
             parts.append("live tail off")
         else:
-            parts.append(f"live · every {self.tail.base():g}s")
+            parts.append(f"live · every {self.tail.base():g}s (p pauses)")
         if self._export_progress:
             parts.append(self._export_progress)
         self.query_one("#events-status", Static).update(Text(" · ".join(parts)))
@@ -318,17 +318,21 @@ class EventsScreen(BaseScreen):
             pane.table.set_rows([])
             return
         company = self._names.get(row.company_id)
+        # the message first: on an 80×24 terminal the pane shows about five lines
         pairs = [
+            ("Message", multiline(row.message, 4000)),
             ("Time", Text(short_time(row.time))),
             ("Type", safe(row.type, 80)),
             ("Company", Text.assemble(safe(company or row.company_id, 60), "  ",
                                       safe(row.company_id if company else "", 60, style="dim"))),
-            ("Message", multiline(row.message, 4000)),
         ]
+        # metadata keys as "key: value" lines under one label: a long key must not widen the labels
+        metadata = Text()
         for name, value in sorted(row.metadata.items()):
-            pairs.append((plain(name, 40), safe(value, 400)))
-        if not row.metadata:
-            pairs.append(("Metadata", Text("none (or not visible without the detailed-logs right)", style="dim")))
+            metadata.append("\n" if metadata else "").append(plain(name, 40) + ": ", style="bold")
+            metadata.append_text(safe(value, 400))
+        pairs.append(("Metadata", metadata if row.metadata else
+                      Text("none (or not visible without the detailed-logs right)", style="dim")))
         detail.show(pairs)
         entities = list(row.entities)
         query_id = row.metadata.get("query_id")
