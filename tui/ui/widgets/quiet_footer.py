@@ -19,7 +19,6 @@ from textual import events
 from textual.screen import Screen
 from textual.widgets import Footer
 
-
 COMPACT_BELOW = 100
 #: shown first, so a narrow terminal clips a screen's extra keys rather than these
 FIRST = {"app.help": 0, "app.command_palette": 1, "app.quit": 2}
