@@ -42,6 +42,11 @@ ENTITY_COLUMNS = (Col("name", "Entity"), Col("type", "Type"), Col("owner", "Owne
 OPENABLE = {"ENTITY_DATASET": "dataset", "ENTITY_DESTINATION": "destination", "ENTITY_QUERY": "query"}
 
 
+def size_text(n: int) -> str:
+    """Bytes as people read them: a 13 kB export is not "0.0 MB"."""
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB" if n >= 1e3 else f"{n} bytes"
+
+
 def short_time(value: str) -> str:
     dt = to_datetime(value)
     return local(dt).strftime("%Y-%m-%d %H:%M:%S") if dt is not None else value
@@ -53,7 +58,7 @@ class EventsScreen(BaseScreen):
     EventsScreen #server-filter { width: 3fr; }
     EventsScreen #filter-error { width: 2fr; height: 3; padding: 0 1; color: $text-error; }
     EventsScreen #filter-error.-ok { color: $text-muted; }
-    EventsScreen #events-status { height: 1; padding: 0 1; color: $text-muted; }
+    EventsScreen #events-status { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     EventsScreen #events-table { height: 1fr; }
     EventsScreen #event-side { height: 35%; max-height: 11; min-height: 4; border-top: tall $panel; }
     EventsScreen #event-detail-scroll { width: 3fr; }
@@ -542,7 +547,7 @@ class EventsScreen(BaseScreen):
             now = asyncio.get_running_loop().time()
             if now - last[0] >= 0.1:  # a few updates per second are plenty
                 last[0] = now
-                self._export_progress = f"exporting… {written / 1e6:.1f} MB"
+                self._export_progress = f"exporting… {size_text(written)}"
                 self._update_status()
 
         self._export_progress = "exporting…"
@@ -557,7 +562,7 @@ class EventsScreen(BaseScreen):
             self._update_status()
             self.notify(describe_error(exc).plain, title="Export failed", severity="error", markup=False, timeout=10)
             return None
-        self._export_progress = f"exported {written / 1e6:.1f} MB to {plain(str(path), 60)}"
+        self._export_progress = f"exported {size_text(written)} to {plain(str(path), 60)}"
         self._update_status()
         self.notify(f"Exported the log ({written:,} bytes) to {path}", title="Export", markup=False)
         return written
