@@ -4,7 +4,8 @@
     python scripts/screenshots.py
 
 Deterministic: seed 7, a manual clock (2026-11-02 09:00 UTC), 120×40, the same walk through the
-main screens as the snapshot tests (tests/ui/tour.py).
+main screens as the snapshot tests (tests/ui/tour.py), then the launch form and confirmation, the
+Runs board, a clean room's timeline, the busiest collaboration's event log and the profile switcher.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ async def main() -> int:
             path = app.save_screenshot(f"{name}.svg", str(OUT))
             written.append(path)
         written += await launch_and_watch(app, pilot, sessions[0].demo.options.clock)
+        written += await logs_and_profiles(app, pilot)
     for path in written:
         print(Path(path).relative_to(ROOT))
     return 0
@@ -98,6 +100,38 @@ async def launch_and_watch(app, pilot, clock) -> list[str]:
         await pilot.pause()
     await wait_for_workers(pilot)
     written.append(app.save_screenshot("runs-board.svg", str(OUT)))
+    return written
+
+
+async def logs_and_profiles(app, pilot) -> list[str]:
+    """The busiest clean room's timeline, the busiest collaboration's event log, the profile switcher."""
+    from tests.ui.conftest import open_key, press, settle, table
+    from tests.ui.tour import ROOM
+    from tui.ui.screens.events import EventsScreen
+
+    EventsScreen.LIVE = False  # no wall-clock tail: the picture is the same on every run
+
+    async def home() -> None:
+        while type(app.screen).__name__ != "HomeScreen":
+            await press(pilot, "escape")
+
+    world = app.sessions[0].demo.app().state
+    await home()
+    await open_key(pilot, table(app, "#table-0"), world.liveramp.find_room(ROOM).id)
+    await press(pilot, "v")
+    await settle(pilot)
+    written = [app.save_screenshot("room-timeline.svg", str(OUT))]
+    await home()
+    busiest = max(world.infosum.collaborations.values(), key=lambda c: len(c.events))
+    await open_key(pilot, table(app, "#table-1"), busiest.id)
+    await press(pilot, "v")
+    await settle(pilot)
+    written.append(app.save_screenshot("event-log.svg", str(OUT)))
+    await home()
+    await press(pilot, "P")
+    await settle(pilot)
+    written.append(app.save_screenshot("profiles.svg", str(OUT)))
+    await press(pilot, "escape")
     return written
 
 

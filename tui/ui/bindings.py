@@ -3,6 +3,22 @@
 The footer (Textual ``Binding``s built from these), the help screen and the command palette's
 action list all read this table, so they cannot disagree. Each command has a stable id, usable in
 a Textual keymap (``App.set_keymap({"refresh": "f5"})``).
+
+Which keys the footer shows (``show``) — every key is always in the help screen and the palette:
+
+- Always: Help, Jump, Quit (the footer puts them first, so a narrow terminal clips the rest),
+  then Open, Back, Refresh and Filter.
+- Per screen, only the keys a user needs to find their way: the action the screen is for (Launch,
+  Run again, Add dataset, Event log / Timeline, Insight query, More rows, API filter, Same
+  type/company, the log's Export, Dismiss, Resume/Replay, Watch).
+- Help only (``show=False``): movement, sorting, tabs, Copy id, the table Export, the profile
+  switcher and the Runs board (global keys, listed first in help), rare or destructive writes
+  (delete a question, change a role, add a destination, remove, close, leave) and a log's
+  secondary keys (order, pause, jump to time — the status line names ``o`` and ``p``).
+- Budget: at 120 columns every shown key of a screen fits (the event log is the longest, ~116
+  cells); at 80 (compact footer) Help, Jump, Quit, Open, Back, Refresh, Filter and the screen's
+  first key or two fit. A new key for a screen that would overflow 120 gets ``show=False``.
+  README's key table is generated from this table (``python scripts/keys_table.py``).
 """
 
 from __future__ import annotations
@@ -63,8 +79,9 @@ COMMANDS: tuple[Command, ...] = (
             "screen"),
     Command("filter", "slash", "filter", "Filter", "Filter the focused table as you type", "screen",
             key_display="/"),
-    Command("copy-id", "y", "copy_id", "Copy id", "Copy the selected row's id (else this screen's) to the clipboard", "screen"),
-    Command("export", "e", "export", "Export", "Save the focused table as CSV or JSON", "screen"),
+    Command("copy-id", "y", "copy_id", "Copy id", "Copy the selected row's id (else this screen's) to the clipboard", "screen", show=False),
+    Command("export", "e", "export", "Export", "Save the focused table as CSV or JSON", "screen",
+            show=False),
     Command("next-tab", "right_square_bracket", "next_tab", "Next tab", "Show the next tab", "screen",
             show=False, key_display="]"),
     Command("prev-tab", "left_square_bracket", "prev_tab", "Previous tab", "Show the previous tab",
@@ -82,21 +99,21 @@ COMMANDS: tuple[Command, ...] = (
             "header again does the same)", "table", show=False),
     # clean room
     Command("delete-question", "x", "delete_question", "Delete question",
-            "Remove the selected question from this clean room", "room", write=True),
+            "Remove the selected question from this clean room", "room", write=True, show=False),
     Command("change-role", "o", "change_role", "Change role",
-            "Change the clean-room role of the selected partner user", "room", write=True),
+            "Change the clean-room role of the selected partner user", "room", write=True, show=False),
     # collaboration
     Command("add-dataset", "a", "add_dataset", "Add dataset", "Add one of your datasets",
             "collaboration", write=True),
     Command("add-destination", "A", "add_destination", "Add destination",
-            "Add one of your destinations", "collaboration", write=True),
+            "Add one of your destinations", "collaboration", write=True, show=False),
     Command("remove-item", "x", "remove_item", "Remove",
-            "Remove the selected dataset or destination", "collaboration", write=True),
+            "Remove the selected dataset or destination", "collaboration", write=True, show=False),
     Command("close-collaboration", "C", "close_collaboration", "Close",
             "Close this collaboration for every member (owner only, cannot be undone)",
-            "collaboration", write=True),
+            "collaboration", write=True, show=False),
     Command("leave-collaboration", "L", "leave_collaboration", "Leave",
-            "Leave this collaboration (members only)", "collaboration", write=True),
+            "Leave this collaboration (members only)", "collaboration", write=True, show=False),
     # event logs and timelines (screens/events.py, screens/timeline.py)
     Command("open-log", "v", "open_log", "Event log",
             "Open the collaboration's event log (live, filterable, exportable)", "log"),
@@ -108,15 +125,15 @@ COMMANDS: tuple[Command, ...] = (
             "Filter the log (server-side) to the selected event's type", "log"),
     Command("log-same-company", "c", "filter_same_company", "Same company",
             "Filter the log (server-side) to the selected event's company", "log"),
-    Command("log-order", "o", "toggle_order", "Order", "Newest first / oldest first", "log"),
-    Command("log-pause", "p", "toggle_tail", "Pause", "Pause or resume the live tail", "log"),
+    Command("log-order", "o", "toggle_order", "Order", "Newest first / oldest first", "log", show=False),
+    Command("log-pause", "p", "toggle_tail", "Pause", "Pause or resume the live tail", "log", show=False),
     Command("log-jump-time", "t", "jump_time", "Jump to time", "Go to the first event at or after a time",
-            "log"),
-    Command("log-export-server", "E", "export_server", "Export (API)",
+            "log", show=False),
+    Command("log-export-server", "E", "export_server", "Export",
             "Save the whole filtered log with the API's CSV export, with progress", "log"),
     # launch and watch (issue 6)
     Command("runs-board", "b", "app.runs_board", "Runs board",
-            "Every watched and recently finished run, across profiles, updating by itself", "global"),
+            "Every watched and recently finished run, across profiles, updating by itself", "global", show=False),
     Command("launch", "l", "launch", "Launch",
             "Launch a run of this question or flow (a form from its parameters, then a confirmation)",
             "runs", write=True),

@@ -42,6 +42,11 @@ ENTITY_COLUMNS = (Col("name", "Entity"), Col("type", "Type"), Col("owner", "Owne
 OPENABLE = {"ENTITY_DATASET": "dataset", "ENTITY_DESTINATION": "destination", "ENTITY_QUERY": "query"}
 
 
+def size_text(n: int) -> str:
+    """Bytes as people read them: a 13 kB export is not "0.0 MB"."""
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB" if n >= 1e3 else f"{n} bytes"
+
+
 def short_time(value: str) -> str:
     dt = to_datetime(value)
     return local(dt).strftime("%Y-%m-%d %H:%M:%S") if dt is not None else value
@@ -50,10 +55,10 @@ def short_time(value: str) -> str:
 class EventsScreen(BaseScreen):
     DEFAULT_CSS = """
     EventsScreen #filter-row { height: 3; }
-    EventsScreen #server-filter { width: 1fr; }
-    EventsScreen #filter-error { width: 1fr; height: 3; padding: 0 1; color: $text-error; }
+    EventsScreen #server-filter { width: 3fr; }
+    EventsScreen #filter-error { width: 2fr; height: 3; padding: 0 1; color: $text-error; }
     EventsScreen #filter-error.-ok { color: $text-muted; }
-    EventsScreen #events-status { height: 1; padding: 0 1; color: $text-muted; }
+    EventsScreen #events-status { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     EventsScreen #events-table { height: 1fr; }
     EventsScreen #event-side { height: 35%; max-height: 11; min-height: 4; border-top: tall $panel; }
     EventsScreen #event-detail-scroll { width: 3fr; }
@@ -294,7 +299,7 @@ class EventsScreen(BaseScreen):
             return
         feed = self.feed
         parts = [f"{feed.total:,} events" + (" (server filter)" if feed.filter else ""),
-                 "newest first" if self.descending else "oldest first",
+                 ("newest first" if self.descending else "oldest first") + " (o)",
                  f"{feed.loaded:,} loaded"]
         if feed.search:
             parts.append(f"search: {feed.display_count:,} of the loaded events match")
@@ -303,7 +308,7 @@ class EventsScreen(BaseScreen):
         elif not self.live:
             parts.append("live tail off")
         else:
-            parts.append(f"live · every {self.tail.base():g}s")
+            parts.append(f"live · every {self.tail.base():g}s (p pauses)")
         if self._export_progress:
             parts.append(self._export_progress)
         self.query_one("#events-status", Static).update(Text(" · ".join(parts)))
@@ -318,17 +323,21 @@ class EventsScreen(BaseScreen):
             pane.table.set_rows([])
             return
         company = self._names.get(row.company_id)
+        # the message first: on an 80×24 terminal the pane shows about five lines
         pairs = [
+            ("Message", multiline(row.message, 4000)),
             ("Time", Text(short_time(row.time))),
             ("Type", safe(row.type, 80)),
             ("Company", Text.assemble(safe(company or row.company_id, 60), "  ",
                                       safe(row.company_id if company else "", 60, style="dim"))),
-            ("Message", multiline(row.message, 4000)),
         ]
+        # metadata keys as "key: value" lines under one label: a long key must not widen the labels
+        metadata = Text()
         for name, value in sorted(row.metadata.items()):
-            pairs.append((plain(name, 40), safe(value, 400)))
-        if not row.metadata:
-            pairs.append(("Metadata", Text("none (or not visible without the detailed-logs right)", style="dim")))
+            metadata.append("\n" if metadata else "").append(plain(name, 40) + ": ", style="bold")
+            metadata.append_text(safe(value, 400))
+        pairs.append(("Metadata", metadata if row.metadata else
+                      Text("none (or not visible without the detailed-logs right)", style="dim")))
         detail.show(pairs)
         entities = list(row.entities)
         query_id = row.metadata.get("query_id")
@@ -538,7 +547,7 @@ class EventsScreen(BaseScreen):
             now = asyncio.get_running_loop().time()
             if now - last[0] >= 0.1:  # a few updates per second are plenty
                 last[0] = now
-                self._export_progress = f"exporting… {written / 1e6:.1f} MB"
+                self._export_progress = f"exporting… {size_text(written)}"
                 self._update_status()
 
         self._export_progress = "exporting…"
@@ -553,7 +562,7 @@ class EventsScreen(BaseScreen):
             self._update_status()
             self.notify(describe_error(exc).plain, title="Export failed", severity="error", markup=False, timeout=10)
             return None
-        self._export_progress = f"exported {written / 1e6:.1f} MB to {plain(str(path), 60)}"
+        self._export_progress = f"exported {size_text(written)} to {plain(str(path), 60)}"
         self._update_status()
         self.notify(f"Exported the log ({written:,} bytes) to {path}", title="Export", markup=False)
         return written

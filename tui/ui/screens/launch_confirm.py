@@ -94,6 +94,7 @@ class LaunchConfirmScreen(ConfirmScreen):
     LaunchConfirmScreen > Vertical { border: thick $primary; }
     LaunchConfirmScreen #launch-request { height: auto; max-height: 24; }
     LaunchConfirmScreen #launch-again { margin-bottom: 1; background: $warning 20%; padding: 0 1; }
+    LaunchConfirmScreen.-short > Vertical { padding: 0 1; }
     """
 
     def __init__(self, view: LaunchRequestView) -> None:
@@ -111,6 +112,18 @@ class LaunchConfirmScreen(ConfirmScreen):
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button(self.confirm_label, id="confirm", variant="error" if self.danger else "primary")
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.height < 30, "-short")
+        self.call_after_refresh(self._fit_request)
+
+    def _fit_request(self) -> None:
+        """Cap the request's scroll box so the title and the buttons stay on screen (80×24)."""
+        box = self.query_one("#launch-request")
+        frame = self.query_one(Vertical)
+        around = frame.outer_size.height - box.outer_size.height
+        limit = max(3, min(24, self.size.height - around - 1))
+        box.styles.max_height = limit
 
 
 __all__ = ["LaunchConfirmScreen", "LaunchRequestView", "duplicate_text", "launch_body"]

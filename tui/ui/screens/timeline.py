@@ -99,7 +99,7 @@ class TimelineScreen(BaseScreen):
                 Column("Time", 19, lambda e: short_time(e.time)),
                 Column("Source", 8, lambda e: e.source),
                 Column("Subject", 36, lambda e: e.subject, min_width=14),
-                Column("Status / event", 16, lambda e: e.status, min_width=10),
+                Column("Status / event", 16, lambda e: e.status, min_width=13),  # RUN_SUBMITTED whole at 80
                 Column("Message", None, lambda e: e.message),
             ], title="timeline", id="timeline-table")
             with VerticalScroll(id="timeline-side"):

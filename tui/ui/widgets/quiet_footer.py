@@ -5,14 +5,23 @@ update — and each recompose re-creates and re-styles every key. Opening a run'
 about nine such signals, and the recomposes were the largest single cost of showing the first page
 (tests/bench/PROFILING.md). Here the signals are coalesced into one pending recompose, which is
 skipped when the bindings on show (keys, descriptions, enabled state) are what is already shown.
+
+Help, Jump and Quit come first and, below ``COMPACT_BELOW`` columns, the keys are packed (one
+space between them), so an 80-column terminal clips a screen's extra keys, never those
+(tui/ui/bindings.py says which keys are in the footer at all).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.screen import Screen
 from textual.widgets import Footer
+
+COMPACT_BELOW = 100
+#: shown first, so a narrow terminal clips a screen's extra keys rather than these
+FIRST = {"app.help": 0, "app.command_palette": 1, "app.quit": 2}
 
 
 class QuietFooter(Footer):
@@ -20,6 +29,13 @@ class QuietFooter(Footer):
         super().__init__(*args, **kwargs)
         self._pending = False
         self._shown: tuple | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = self.app.size.width < COMPACT_BELOW
+
+    def compose(self):
+        keys = list(super().compose())
+        return sorted(keys, key=lambda w: FIRST.get(getattr(w, "action", ""), len(FIRST)))
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True

@@ -28,6 +28,10 @@ from ..bindings import bindings
 
 # a bulk removal larger than this (and than half the table) rebuilds instead of removing one by one
 _BULK_REMOVE = 200
+#: columns that must stay on screen on a narrow terminal: wide text columns left of them shrink
+ESSENTIAL = frozenset({"display_id", "status", "state"})
+#: how narrow a shrunk text column may get (cells)
+SHRINK_MIN = 14
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,44 @@ class ResourceTable(DataTable):
     @property
     def loaded_count(self) -> int:
         return len(self._all)
+
+    def on_resize(self) -> None:
+        self._require_update_dimensions = True  # re-fit on the next idle
+
+    def _fit_width(self) -> bool:
+        """Shrink the widest text columns left of the last essential one (id, status) until that
+        one is on screen, an 80-column terminal included (the first column, the row's name, last);
+        undo it when there is room again.
+        Returns whether a width changed."""
+        columns = list(self.columns.values())
+        keys = [c.key.value for c in columns]
+        last = max((i for i, k in enumerate(keys) if k in ESSENTIAL), default=None)
+        fixed = {c.key for c in self.spec if c.width is not None}
+        changed = False
+        for column in columns:  # start from the natural widths
+            if not column.auto_width and column.key.value not in fixed:
+                column.auto_width, changed = True, True
+        if last is None or self.size.width <= 0:
+            return changed
+        pad = 2 * self.cell_padding
+        widths = {i: columns[i].content_width for i in range(last + 1)}
+        room = self.scrollable_content_region.width + self.cell_padding  # its right padding may be hidden
+        excess = sum(w + pad for w in widths.values()) - room
+        shrinkable = [i for i in widths if keys[i] not in ESSENTIAL and keys[i] not in fixed]
+        while excess > 0:
+            floor = {i: max(SHRINK_MIN, columns[i].label.cell_len) for i in shrinkable}
+            candidates = [i for i in shrinkable if widths[i] > floor[i]]
+            # the first column names the row: it shrinks only once the others are at their floor
+            candidates = [i for i in candidates if i > 0] or candidates
+            if not candidates:
+                break
+            widest = max(candidates, key=lambda i: widths[i])
+            widths[widest] -= 1
+            excess -= 1
+        for i in shrinkable:
+            if widths[i] < columns[i].content_width:
+                columns[i].width, columns[i].auto_width, changed = widths[i], False, True
+        return changed
 
     def set_rows(self, rows: Iterable[Row]) -> None:
         """Make the table show exactly ``rows`` (in platform order), by keyed diff."""
@@ -276,6 +318,12 @@ class ResourceTable(DataTable):
                                      + self._row_label_column_width, self._total_row_height + header)
         except (LookupError, AttributeError, TypeError):
             super()._update_dimensions(new_rows)
+        if self._fit_width():  # the new widths: size and lines again
+            header = self.header_height if self.show_header else 0
+            self.virtual_size = Size(sum(c.get_render_width(self) for c in self.columns.values())
+                                     + self._row_label_column_width, self._total_row_height + header)
+            self._update_count += 1
+            self.refresh()
 
     # ------------------------------------------------------------------ selection
     @property
