@@ -88,6 +88,8 @@ class WatchHub:
         self.watcher.subscribe(self._on_event)
         self.recent: dict[tuple[str, str, str], BoardEntry] = {}
         self.trouble: dict[tuple[str, str, str], str] = {}
+        #: when each trouble was seen (a later successful poll clears it: see ``_clear_recovered``)
+        self._trouble_at: dict[tuple[str, str, str], datetime] = {}
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._started = False
@@ -198,7 +200,26 @@ class WatchHub:
     async def tick(self) -> list[Any]:
         """Poll whatever is due now (the loop calls this; tests call it after moving the clock)."""
         async with self._lock:
-            return await self.watcher.tick()
+            events = await self.watcher.tick()
+        self._clear_recovered(events)
+        return events
+
+    def _clear_recovered(self, events: list[Any]) -> None:
+        """A poll that succeeds without a status change emits no event: clear the failure reason it
+        follows here, so the board recovers by itself once a fault stops (fault drills)."""
+        from ..core.watch import PollFailed
+
+        failed = {e.key for e in events if isinstance(e, PollFailed)}
+        cleared = False
+        for item in self.watcher.items():
+            at = self._trouble_at.get(item.key)
+            polled = item.snapshot.polled_at if item.snapshot is not None else None
+            if at is not None and item.key not in failed and polled is not None and polled > at:
+                self.trouble.pop(item.key, None)
+                self._trouble_at.pop(item.key, None)
+                cleared = True
+        if cleared:
+            self.broadcast(None)
 
     def nudge(self) -> None:
         self._wake.set()
@@ -286,6 +307,7 @@ class WatchHub:
                 log.exception("announcing a finished run failed")
         elif isinstance(event, PollFailed):
             error = event.error
+            self._trouble_at[event.key] = self.now()
             self.trouble[event.key] = (f"rate limited: waiting until {event.retry_at:%H:%M:%S} UTC"
                                        if error.status == 429 else f"{error.message or error}"[:200])
         elif isinstance(event, RunGone):
