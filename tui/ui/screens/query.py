@@ -115,6 +115,8 @@ class QueryScreen(BaseScreen):
     def reload(self) -> None:
         if self.query_id is not None:
             self.start("result", self._load_result())
+        elif self.collaboration is not None:  # composing: ``r`` lists the datasets again (after a fault)
+            self.start("collaboration", self._load_collaboration())
 
     async def _load_collaboration(self) -> None:
         from ...api.infosum import models as m
