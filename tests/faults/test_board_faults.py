@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import press, screen_text, wait_for_workers
+from tests.ui.conftest import press, wait_for_workers
 from tui.config import demo_profiles
 from tui.core.session import build_sessions
 from tui.emulator import EmulatorOptions

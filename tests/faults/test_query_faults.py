@@ -15,13 +15,13 @@ from datetime import timedelta
 import pytest
 from textual.widgets import SelectionList
 
-from tests.ui.conftest import press, screen_text, wait_for_workers
+from tests.ui.conftest import press, wait_for_workers
 from tui.store import Store
 from tui.ui.screens.launch_confirm import LaunchConfirmScreen
 from tui.ui.screens.query import QueryScreen
 
 from .conftest import FAULTS, SIZE, emulator_of
-from .new_screens import assert_sane, errors, inf, open_insight_query, query_collab, toasts
+from .new_screens import assert_sane, errors, inf, open_insight_query, toasts
 
 QUERY_FAULTS = ["429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped",
                 "token-expired"]
