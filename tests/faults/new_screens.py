@@ -118,7 +118,8 @@ def errors(app) -> list[LoadState]:
 def assert_sane(app, text: str | None = None) -> str:
     text = screen_text(app) if text is None else text
     assert app.is_running and app._exception is None
-    assert "Traceback" not in text and "\x1b" not in text
+    assert "Traceback" not in text, text
+    assert "\x1b" not in text, [line for line in text.splitlines() if "\x1b" in line]
     assert "Unexpected error" not in text, text  # every fault is an expected, explained one
     return text
 

@@ -134,15 +134,19 @@ class QueryScreen(BaseScreen):
             if name and name not in names:
                 names.append(name)
         picker = self.query_one("#query-datasets", SelectionList)
+        ticked = set(picker.selected)  # a refresh keeps what was ticked
         picker.clear_options()
-        picker.add_options([(plain(n, 60), n) for n in names])
+        # Text, not str: a str prompt is parsed as markup (a hostile name crashed the screen)
+        picker.add_options([(Text(plain(n, 60)), n, n in ticked) for n in names])
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         if self._edited:
             return
         text = self.query_one("#query-text", TextArea)
         self._writing = True
-        text.text = starting_query([str(v) for v in event.selection_list.selected])
+        # plain(): a name with control characters (never a valid IQL identifier) must not reach the
+        # terminal raw through the editor; it is written inert (ESC → ␛) and the platform says why
+        text.text = starting_query([plain(str(v), None) for v in event.selection_list.selected])
         self._writing = False
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
