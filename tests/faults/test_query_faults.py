@@ -23,7 +23,7 @@ from tui.ui.screens.query import QueryScreen
 from .conftest import FAULTS, SIZE, emulator_of
 from .new_screens import assert_sane, errors, inf, open_insight_query, toasts
 
-QUERY_FAULTS = ["429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped",
+QUERY_FAULTS = ["429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped",
                 "token-expired"]
 
 
