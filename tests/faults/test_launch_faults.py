@@ -141,3 +141,32 @@ async def test_a_429_on_create_holds_launching_and_sends_once(make_app, clock):
         assert_sane(app)
         assert app.sessions[0].client.calls[create] == 2 and len(set(world.runs_by_question[qid]) - before) == 1
         assert world.limit_violations == []
+
+
+async def test_lost_answer_whose_listing_fails_is_settled_without_a_restart(make_app, clock):
+    """The answer is lost and the listing that would settle it fails too: the form says "outcome
+    unknown, do not launch again"; once the platform answers, the app settles it by itself (listing,
+    never posting again) and watches the run it finds."""
+    app = make_app(store=Store.in_memory(now=clock.now))
+    chaos, world = emulator_of(app).state.chaos, lr(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        screen, qid, before = await _launch_through_the_form(pilot)
+        chaos.set(f"{CREATE_RUN}=drop-after,times=1;GET /v1/cleanroom-questions/*/cleanroom-question-runs=503")
+        await press(pilot, "ctrl+s", "tab", "enter")
+        await wait_for_workers(pilot)
+        text = assert_sane(app)
+        assert app.screen is screen and "Do NOT launch again" in text, text
+        [run_id] = set(world.runs_by_question[qid]) - before
+        hub = app.watching
+        assert hub.store.journal_unresolved("demo-liveramp")
+
+        chaos.clear()
+        clock.advance(minutes=5)
+        await hub.tick()
+        await wait_for_workers(pilot)
+        assert hub.store.journal_unresolved("demo-liveramp") == []
+        assert hub.is_watched("demo-liveramp", "question_run", run_id)
+        assert "found by listing" in toasts(app)
+        assert app.sessions[0].client.calls[f"POST /v1/cleanroom-questions/{qid}/create-run"] == 1
+        assert set(world.runs_by_question[qid]) - before == {run_id}

@@ -25,6 +25,7 @@ async def send_launch(app: Any, send: Callable[[], Awaitable[Any]], what: str) -
         advice = "" if "again" in exc.note else " Do not send it again: the launch journal checks it by listing."
         app.notify(f"{exc.note}{advice}",
                    title=f"{what}: outcome unknown", severity="warning", markup=False, timeout=30)
+        app.watching.ensure_running()  # an unresolved launch is checked again until the platform answers
         return None
     except LaunchFailed as exc:
         text = describe_error(exc.error).plain if exc.error is not None else str(exc)
