@@ -9,6 +9,8 @@ drill moves the ManualClock and ticks the app's watch hub (``app.watching.tick()
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from tests.ui.conftest import press, wait_for_workers
@@ -23,8 +25,7 @@ from tui.ui.text import DASH
 from .conftest import FAULTS, SIZE
 from .new_screens import TIMING, assert_sane
 
-#: status-read faults (a slow link is not a failure: the browsing drills cover latency)
-BOARD_FAULTS = ["429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body",
+BOARD_FAULTS = ["latency", "slow-drip", "429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body",
                 "connection-dropped", "token-expired"]
 
 
@@ -72,8 +73,26 @@ def _rows(app) -> dict[str, list[str]]:
             if not r.key.startswith("group:")}
 
 
+async def _slow_poll(pilot, clock, gate) -> None:
+    """A poll on a slow link: while it hangs the board stays as it was and usable; then it lands."""
+    app = pilot.app
+    before = _rows(app)
+    gate.close()
+    hub = app.watching
+    clock.set(max(hub.watcher.next_wake(), clock.now()))
+    polling = asyncio.ensure_future(hub.tick())
+    for _ in range(5):
+        await pilot.pause()
+    assert not polling.done() and _rows(app) == before
+    await press(pilot, "j")  # the board answers keys while a poll hangs
+    assert_sane(app)
+    gate.release()
+    await polling
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("fault", [pytest.param(f, id=f"runs-board.{f}") for f in BOARD_FAULTS])
-async def test_screen_survives_fault(strict_app, clock, fault):
+async def test_screen_survives_fault(strict_app, clock, gate, fault):
     app, emu = strict_app
     world, chaos = emu.state.liveramp, emu.state.chaos
     async with app.run_test(size=SIZE) as pilot:
@@ -87,13 +106,18 @@ async def test_screen_survives_fault(strict_app, clock, fault):
         assert all(row[1] in ("QUEUED", "RUNNING") and row[3] == DASH for row in before.values()), before
 
         chaos.set(FAULTS[fault])
-        await _poll(pilot, clock, 3)
+        if fault in ("latency", "slow-drip"):
+            await _slow_poll(pilot, clock, gate)
+        else:
+            await _poll(pilot, clock, 3)
         text = assert_sane(app)
         assert isinstance(app.screen, RunsBoardScreen)
         rows = _rows(app)
         assert set(rows) == set(before), "the board keeps its rows"
         assert all(row[1] in ("QUEUED", "RUNNING") for row in rows.values()), "the last status read stays"
-        if fault == "token-expired":
+        if fault in ("latency", "slow-drip"):  # slow is not broken: nothing to report
+            assert all(row[3] == DASH for row in rows.values()), rows
+        elif fault == "token-expired":
             # one fresh token and the polls carry on: nothing to report
             assert world.token_requests == 2
         else:
