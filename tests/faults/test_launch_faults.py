@@ -20,19 +20,49 @@ from tui.ui.screens.launch import LaunchScreen
 from tui.ui.screens.launch_confirm import LaunchConfirmScreen
 
 from .conftest import FAULTS, SIZE, emulator_of
-from .new_screens import CREATE_RUN, assert_sane, errors, fill_form, lr, open_launch_form, toasts
+from .new_screens import (
+    CREATE_RUN,
+    assert_sane,
+    errors,
+    fill_form,
+    lr,
+    open_launch_form,
+    question_target,
+    toasts,
+)
 
-#: faults that stop the form from being read (slow ones are covered by the browsing drills)
-FORM_FAULTS = ["429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped", "token-expired"]
+#: faults while the form is read from the platform (a slow link: "Loading…", then the form)
+FORM_FAULTS = ["latency", "slow-drip", "429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped", "token-expired"]
 
 
 @pytest.mark.parametrize("fault", [pytest.param(f, id=f"launch-form.{f}") for f in FORM_FAULTS])
-async def test_screen_survives_fault(make_app, clock, backoff, fault):
+async def test_screen_survives_fault(make_app, clock, backoff, gate, fault):
     app = make_app(store=Store.in_memory(now=clock.now))
     chaos = emulator_of(app).state.chaos
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_workers(pilot)
         chaos.set(FAULTS[fault])
+        if fault in ("latency", "slow-drip"):
+            gate.close()
+            target = question_target(app)
+            app.open(app.sessions[0], target)
+            for _ in range(5):
+                await pilot.pause()
+            gate.release()
+            await wait_for_workers(pilot)
+            gate.close()
+            await pilot.press("l")
+            for _ in range(5):
+                await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LaunchScreen)
+            text = assert_sane(app)
+            assert fault == "slow-drip" or "Loading parameters" in text, text
+            assert screen.query_one("#launch-go").disabled, "nothing to send before the form is built"
+            gate.release()
+            await wait_for_workers(pilot)
+            assert screen.form is not None and not errors(app), assert_sane(app)
+            return
         await open_launch_form(pilot)
         screen = app.screen
         text = assert_sane(app)

@@ -23,7 +23,7 @@ from tui.ui.screens.query import QueryScreen
 from .conftest import FAULTS, SIZE, emulator_of
 from .new_screens import assert_sane, errors, inf, open_insight_query, toasts
 
-QUERY_FAULTS = ["429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped",
+QUERY_FAULTS = ["latency", "slow-drip", "429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped",
                 "token-expired"]
 
 
@@ -37,7 +37,7 @@ def _datasets(app) -> int:
 
 
 @pytest.mark.parametrize("fault", [pytest.param(f, id=f"insight-query.{f}") for f in QUERY_FAULTS])
-async def test_screen_survives_fault(make_app, fault):
+async def test_screen_survives_fault(make_app, gate, fault):
     app = make_app()
     chaos = emulator_of(app).state.chaos
     async with app.run_test(size=SIZE) as pilot:
@@ -47,10 +47,22 @@ async def test_screen_survives_fault(make_app, fault):
         assert shown >= 2 and not errors(app)
 
         chaos.set(_spec(fault))
-        await press(pilot, "r")
-        text = assert_sane(app)
-        assert app.screen is screen and marker in text
-        assert errors(app) and ("✗ " in text), text
+        if fault in ("latency", "slow-drip"):
+            gate.close()
+            await pilot.press("r")
+            for _ in range(5):
+                await pilot.pause()
+            text = assert_sane(app)
+            assert fault == "slow-drip" or "Refreshing" in text, text
+            assert _datasets(app) == shown and marker in text
+            gate.release()
+            await wait_for_workers(pilot)
+            assert not errors(app)
+        else:
+            await press(pilot, "r")
+            text = assert_sane(app)
+            assert app.screen is screen and marker in text
+            assert errors(app) and ("✗ " in text), text
         assert _datasets(app) == shown, "the datasets stay listed"
 
         chaos.clear()
