@@ -60,6 +60,8 @@ def _ordered(pairs: list[tuple[str, str]]) -> tuple[dict[str, set[str]], list[st
 
 def render(tests: list[tuple[str, str, str]]) -> str:
     tui, headless, others = [], [], defaultdict(list)
+    # the browsing screens' grid first: it sets the columns' order, the later screens' rows follow
+    tests = sorted(tests, key=lambda t: Path(t[0]).name != "test_tui_drills.py")
     for file, test, ident in tests:
         if test == "test_screen_survives_fault":
             tui.append(tuple(ident.split(".", 1)))
@@ -78,7 +80,9 @@ def render(tests: list[tuple[str, str, str]]) -> str:
     lines += ["**TUI screens** (Pilot, in-process emulator): each drill opens the screen, switches the fault on for "
               "every route, refreshes, and checks no crash or traceback, a readable error in place (or "
               "\"Refreshing…\" while slow), the cached data still on screen, and recovery with one refresh once the "
-              "fault stops.", ""]
+              "fault stops. The later screens: the launch form is opened under the fault and built once it stops; the "
+              "Runs board and the event log's live tail recover by themselves (the next poll, no key pressed), the "
+              "board inside LiveRamp's published limits (strict-limits emulator).", ""]
     lines += _grid(rows, columns, "screen \\ fault")
     rows, columns = _ordered(headless)
     lines += ["", "**Headless commands** (real HTTP): no traceback, stdout clean JSON, exit 0 (absorbed), 3 (said "

@@ -59,6 +59,8 @@ class Store:
         self._conn: sqlite3.Connection | None = opened.conn
         self.path: Path | None = opened.path
         self.warnings: list[str] = []
+        #: called with each new warning as it happens (the TUI shows mid-session ones as a toast)
+        self.warning_listeners: list[Callable[[str], None]] = []
         self.max_bytes = max_bytes
         self._now = now or utcnow
         self._lock = threading.RLock()
@@ -387,6 +389,9 @@ class Store:
             self._warned.add(once)
         self.warnings.append(message)
         log.warning("%s", message)
+        for listener in list(self.warning_listeners):
+            with contextlib.suppress(Exception):  # telling someone must never break a cache write
+                listener(message)
 
 
 __all__ = ["CacheEntry", "JournalEntry", "Store", "WatchItem"]

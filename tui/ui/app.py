@@ -84,9 +84,34 @@ class CleanroomApp(App):
         warnings = {w for s in self.sessions for w in getattr(s.repo.store, "warnings", []) or []}
         for warning in sorted(warnings):  # e.g. a corrupt cache file was moved aside
             self.notify(str(warning), title="Cache", severity="warning", markup=False, timeout=10)
+        self._listen_to_stores()
         # calls (and the imports they need) start once the first frame is on screen
         self.after_frame(self._start_identify)
         self.after_frame(self._start_watching)
+
+    def _listen_to_stores(self) -> None:
+        """Warnings that appear while the app runs (e.g. the disk fills up and the store starts dropping
+        writes) are shown once each as they happen, not only at the next start."""
+        import threading
+
+        shown = {str(w) for s in self.sessions for w in getattr(s.repo.store, "warnings", []) or []}
+        own_thread = threading.get_ident()
+
+        def warned(message: str) -> None:
+            if message in shown or not self.is_running:
+                return
+            shown.add(message)
+            if threading.get_ident() == own_thread:
+                self.notify(str(message), title="Cache", severity="warning", markup=False, timeout=15)
+            else:
+                self.call_from_thread(self.notify, str(message), title="Cache", severity="warning",
+                                      markup=False, timeout=15)
+
+        stores = {id(s.repo.store): s.repo.store for s in self.all_sessions.values()}
+        for store in stores.values():
+            listeners = getattr(store, "warning_listeners", None)
+            if isinstance(listeners, list):
+                listeners.append(warned)
 
     def after_frame(self, callback) -> None:
         """Run ``callback`` once the next frame is on screen (counted, so tests and the screenshot

@@ -47,6 +47,8 @@ RECENT_FOR = timedelta(hours=24)
 RECENT_KIND = "board-recent"
 RECENT_KEY = "runs"
 RECENT_MAX = 200
+#: how often launches left unresolved (a lost answer whose listing failed too) are tried again
+SETTLE_EVERY = timedelta(minutes=1)
 
 
 class RunUpdated(Message, bubble=False):
@@ -88,9 +90,14 @@ class WatchHub:
         self.watcher.subscribe(self._on_event)
         self.recent: dict[tuple[str, str, str], BoardEntry] = {}
         self.trouble: dict[tuple[str, str, str], str] = {}
+        #: when each trouble was seen (a later successful poll clears it: see ``_clear_recovered``)
+        self._trouble_at: dict[tuple[str, str, str], datetime] = {}
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._started = False
+        #: next time unresolved launches are checked again (None: at the next tick)
+        self._next_settle: datetime | None = None
+        self._settling = False
         self._load_recent()
 
     # ------------------------------------------------------------------ set-up
@@ -153,26 +160,74 @@ class WatchHub:
                             description="reconcile unresolved launches")
         self.ensure_running()
 
+    def _settling_launchers(self) -> list[Launcher]:
+        return [launcher for launcher in self.launchers.values()
+                if launcher.platform == "liveramp" and not launcher.gateway.readonly]
+
+    def has_unresolved(self) -> bool:
+        """A LiveRamp launch is still unresolved (its answer was lost and the listing failed too)."""
+        try:
+            return any(self.store.journal_unresolved(launcher.profile.name)
+                       for launcher in self._settling_launchers())
+        except Exception:
+            return False
+
     async def _settle_journal(self) -> None:
-        for launcher in self.launchers.values():
-            if launcher.platform != "liveramp" or launcher.gateway.readonly:
-                continue
-            try:
-                settled = await launcher.reconcile_unresolved()
-            except Exception:
-                log.exception("reconciling unresolved launches failed")
-                continue
-            for item in settled:
-                if item.result == "found" and item.object_id:
-                    self.app.notify(f"An earlier launch whose answer was lost was found by listing: "
-                                    f"{item.object_id} (not posted again).", title="Launch journal",
-                                    markup=False, timeout=15)
+        if self._settling:
+            return
+        self._settling = True
+        try:
+            for launcher in self._settling_launchers():
+                try:
+                    settled = await launcher.reconcile_unresolved()
+                except Exception:
+                    log.exception("reconciling unresolved launches failed")
+                    continue
+                for item in settled:
+                    if item.result == "found" and item.object_id:
+                        self._watch_settled(launcher, item)
+                        self.app.notify(f"An earlier launch whose answer was lost was found by listing: "
+                                        f"{item.object_id} (not posted again).", title="Launch journal",
+                                        markup=False, timeout=15)
+        finally:
+            self._settling = False
+
+    def _watch_settled(self, launcher: Launcher, item: Any) -> None:
+        """Watch a run that a settled launch found (a question run; a flow run's flow is in the target)."""
+        from ..core.launch import FLOW_REPLAY, FLOW_RUN, QUESTION_RUN, parse_target
+
+        try:
+            kind, ids = parse_target(item.entry.target)
+            name = str((item.entry.request or {}).get("name") or "")
+            if kind == QUESTION_RUN and ids:
+                self.watcher.watch_question_run(launcher.profile.name, ids[0], item.object_id, name=name,
+                                                launched=False)
+            elif kind in (FLOW_RUN, FLOW_REPLAY) and len(ids) >= 2:
+                self.watcher.watch_flow_run(launcher.profile.name, ids[0], ids[1], item.object_id, name=name,
+                                            launched=False)
+            else:
+                return
+        except Exception:  # watching is a nicety here: the toast says what was found
+            log.debug("watching a settled launch failed", exc_info=True)
+            return
+        self.broadcast(None)
+        self.ensure_running()
+
+    async def _settle_due(self) -> None:
+        """While a launch is unresolved, check it again every ``SETTLE_EVERY`` (the platform may answer
+        again without a restart)."""
+        now = self.now()
+        if self._next_settle is not None and now < self._next_settle:
+            return
+        self._next_settle = now + SETTLE_EVERY
+        if self.has_unresolved():
+            await self._settle_journal()
 
     # ------------------------------------------------------------------ the loop
     def ensure_running(self) -> None:
         """Start the polling worker if something is watched and it is not running."""
         self._wake.set()
-        if not self._started or not self.watcher.items():
+        if not self._started or not (self.watcher.items() or self.has_unresolved()):
             return
         running = any(w.group == WORKER_GROUP and not w.is_finished for w in self.app.workers)
         if not running:
@@ -181,9 +236,11 @@ class WatchHub:
 
     async def _loop(self) -> None:
         # the next poll is planned only after the previous one finished (Dolphie-style)
-        while self.watcher.items():
+        while self.watcher.items() or self.has_unresolved():
             wake = self.watcher.next_wake()
             now = self.now()
+            if wake is None:  # nothing watched: only an unresolved launch to check again
+                wake = self._next_settle or now
             if wake is not None and wake > now:
                 await self._sleep(min(MAX_SLEEP_S, (wake - now).total_seconds()))
                 continue
@@ -198,7 +255,27 @@ class WatchHub:
     async def tick(self) -> list[Any]:
         """Poll whatever is due now (the loop calls this; tests call it after moving the clock)."""
         async with self._lock:
-            return await self.watcher.tick()
+            events = await self.watcher.tick()
+        self._clear_recovered(events)
+        await self._settle_due()
+        return events
+
+    def _clear_recovered(self, events: list[Any]) -> None:
+        """A poll that succeeds without a status change emits no event: clear the failure reason it
+        follows here, so the board recovers by itself once a fault stops (fault drills)."""
+        from ..core.watch import PollFailed
+
+        failed = {e.key for e in events if isinstance(e, PollFailed)}
+        cleared = False
+        for item in self.watcher.items():
+            at = self._trouble_at.get(item.key)
+            polled = item.snapshot.polled_at if item.snapshot is not None else None
+            if at is not None and item.key not in failed and polled is not None and polled > at:
+                self.trouble.pop(item.key, None)
+                self._trouble_at.pop(item.key, None)
+                cleared = True
+        if cleared:
+            self.broadcast(None)
 
     def nudge(self) -> None:
         self._wake.set()
@@ -286,6 +363,7 @@ class WatchHub:
                 log.exception("announcing a finished run failed")
         elif isinstance(event, PollFailed):
             error = event.error
+            self._trouble_at[event.key] = self.now()
             self.trouble[event.key] = (f"rate limited: waiting until {event.retry_at:%H:%M:%S} UTC"
                                        if error.status == 429 else f"{error.message or error}"[:200])
         elif isinstance(event, RunGone):

@@ -214,6 +214,8 @@ class EventsScreen(BaseScreen):
                 self._update_status()
             return
         state.failed(exc, have_data=feed.loaded > 0)
+        if feed is self.feed:  # the live tail tries again by itself (backing off): recovery needs no key
+            self._schedule_tail(self.tail.next_delay(False, getattr(exc, "retry_after", None)))
 
     def _filter_ok(self) -> None:
         err = self.query_one("#filter-error", Static)
@@ -267,10 +269,10 @@ class EventsScreen(BaseScreen):
         """One live-tail poll (the timer calls this; tests call it directly). Returns the delay
         until the next poll."""
         feed = self.feed
-        if feed is None or not feed.opened:
+        if feed is None:
             return self.tail.base()
         try:
-            change = await feed.poll()
+            change = await feed.poll()  # a feed whose opening failed (a fault) is opened now
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -21,8 +21,11 @@ async def send_launch(app: Any, send: Callable[[], Awaitable[Any]], what: str) -
     try:
         outcome = await send()
     except LaunchUnknown as exc:
-        app.notify(f"{exc.note} Do not send it again: the launch journal checks it by listing.",
+        # the note gives the advice when it has one (an InfoSum query cannot be listed: "again is safe")
+        advice = "" if "again" in exc.note else " Do not send it again: the launch journal checks it by listing."
+        app.notify(f"{exc.note}{advice}",
                    title=f"{what}: outcome unknown", severity="warning", markup=False, timeout=30)
+        app.watching.ensure_running()  # an unresolved launch is checked again until the platform answers
         return None
     except LaunchFailed as exc:
         text = describe_error(exc.error).plain if exc.error is not None else str(exc)

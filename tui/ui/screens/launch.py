@@ -492,6 +492,7 @@ class LaunchScreen(BaseScreen):
             text.append(plain(exc.note, 400), style="")
             self._message(text)
             self.app.notify(exc.note, title="Launch outcome unknown", severity="warning", markup=False, timeout=30)
+            self.cr_app.watching.ensure_running()  # the hub checks it again until the platform answers
             return
         except LaunchFailed as exc:
             text = describe_error(exc.error) if exc.error is not None else Text(plain(str(exc), 300))

@@ -123,6 +123,8 @@ class QueryScreen(BaseScreen):
     def reload(self) -> None:
         if self.query_id is not None:
             self.start("result", self._load_result())
+        elif self.collaboration is not None:  # composing: ``r`` lists the datasets again (after a fault)
+            self.start("collaboration", self._load_collaboration())
 
     async def _load_collaboration(self) -> None:
         from ...api.infosum import models as m
@@ -140,8 +142,10 @@ class QueryScreen(BaseScreen):
             if name and name not in names:
                 names.append(name)
         picker = self.query_one("#query-datasets", SelectionList)
+        ticked = set(picker.selected)  # a refresh keeps what was ticked
         picker.clear_options()
-        picker.add_options([(plain(n, 60), n) for n in names])
+        # Text, not str: a str prompt is parsed as markup (a hostile name crashed the screen)
+        picker.add_options([(Text(plain(n, 60)), n, n in ticked) for n in names])
         if self.prefill:  # run again: tick the datasets the query names
             words = set(str(self.prefill.get("query") or "").replace(",", " ").replace("(", " ").split())
             for name in names:
@@ -153,7 +157,9 @@ class QueryScreen(BaseScreen):
             return
         text = self.query_one("#query-text", TextArea)
         self._writing = True
-        text.text = starting_query([str(v) for v in event.selection_list.selected])
+        # plain(): a name with control characters (never a valid IQL identifier) must not reach the
+        # terminal raw through the editor; it is written inert (ESC → ␛) and the platform says why
+        text.text = starting_query([plain(str(v), None) for v in event.selection_list.selected])
         self._writing = False
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:

@@ -112,6 +112,8 @@ class TimelineScreen(BaseScreen):
     # ------------------------------------------------------------------ loading
     def reload(self) -> None:
         self.table.set_source(self.feed, newest_first=self.descending)
+        # a new round of loads: the last round's error goes (``_done`` keeps a new one in place)
+        self.query_one("#timeline-state", LoadState).loading("history", have_data=bool(self._pieces))
         if self.target.kind == "room_timeline":
             self.start("timeline", self._load_room())
         else:
