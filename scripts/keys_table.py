@@ -15,8 +15,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme_section import update  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+STALE = "README's key table is out of date: run python scripts/keys_table.py"
 START, END = "<!-- keys-table:start -->", "<!-- keys-table:end -->"
 
 
@@ -41,24 +45,8 @@ def render() -> str:
     return "\n".join(lines)
 
 
-def rewrite(readme: str, section: str) -> str:
-    if START in readme and END in readme:
-        head, rest = readme.split(START, 1)
-        _old, tail = rest.split(END, 1)
-        return head + section + tail
-    raise SystemExit(f"README has no {START} … {END} markers")
-
-
 def main(argv: list[str]) -> int:
-    current = README.read_text(encoding="utf-8")
-    updated = rewrite(current, render())
-    if "--check" in argv:
-        if updated != current:
-            print("README's key table is out of date: run python scripts/keys_table.py", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(updated, encoding="utf-8")
-    return 0
+    return update(README, START, END, render(), check="--check" in argv, stale=STALE)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from readme_section import update  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+STALE = "README's reliability matrix is out of date: run python scripts/reliability_matrix.py"
 START, END = "<!-- reliability-matrix:start -->", "<!-- reliability-matrix:end -->"
 NODE = re.compile(r"^(?P<file>tests/faults/[\w/]+\.py)::(?P<test>\w+)(?:\[(?P<id>[^\]]*)\])?$")
 
@@ -97,26 +101,8 @@ def render(tests: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def rewrite(readme: str, section: str) -> str:
-    if START in readme and END in readme:
-        head, rest = readme.split(START, 1)
-        _old, tail = rest.split(END, 1)
-        return head + section + tail
-    raise SystemExit(f"README has no {START} … {END} markers")
-
-
 def main(argv: list[str]) -> int:
-    section = render(collect())
-    current = README.read_text(encoding="utf-8")
-    updated = rewrite(current, section)
-    if "--check" in argv:
-        if updated != current:
-            print("README's reliability matrix is out of date: run python scripts/reliability_matrix.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(updated, encoding="utf-8")
-    return 0
+    return update(README, START, END, render(collect()), check="--check" in argv, stale=STALE)
 
 
 if __name__ == "__main__":
