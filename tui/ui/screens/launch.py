@@ -138,6 +138,13 @@ class LaunchScreen(BaseScreen):
     """
 
     BINDINGS = [Binding("ctrl+s", "review", "Review launch", show=True)]
+    #: the browsing keys that mean nothing on a form (no table to filter, export or copy from)
+    NOT_HERE = frozenset({"filter", "export", "copy_id", "next_tab", "prev_tab"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.NOT_HERE:
+            return False
+        return super().check_action(action, parameters)
 
     def __init__(self, session: Session, plan: LaunchPlan) -> None:
         super().__init__(session)
