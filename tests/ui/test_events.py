@@ -271,3 +271,21 @@ async def test_room_timeline_merges_runs_flow_runs_and_audits(world):
         assert type(run_screen).__name__ == "TimelineScreen"
         sources = {e.source for e in run_screen.feed.rows()}
         assert sources == {"run", "audit"}
+
+
+async def test_going_back_to_the_log_keeps_its_filter_and_order(world):
+    app, _lr, inf = world
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _t = await open_events(pilot, inf)
+        expected = "event_type eq 'TYPE_DATASET_ADDED'"
+        screen.apply_filter(expected)
+        await wait_for_workers(pilot)
+        await press(pilot, "o")  # oldest first
+        await press(pilot, "escape")
+        assert type(app.screen).__name__ == "CollaborationScreen"
+        await press(pilot, "v")
+        again = app.screen
+        assert isinstance(again, EventsScreen) and again is not screen
+        assert again.server_filter == expected and again.descending is False
+        assert again.query_one("#server-filter", Input).value == expected
+        assert {r.type for r in again.feed.rows()} == {"TYPE_DATASET_ADDED"}

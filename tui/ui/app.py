@@ -59,6 +59,8 @@ class CleanroomApp(App):
         self._session_factory = session_factory
         self.readonly = readonly
         self.jumps = JumpIndex()
+        #: per (profile, collaboration): the event log's last server filter and order that loaded
+        self.log_views: dict[tuple[str, str], tuple[str, bool]] = {}
         #: loads scheduled for after the next frame and not started yet (see ``after_frame``)
         self.scheduled = 0
         from .reconnect import Reconnector

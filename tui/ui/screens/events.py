@@ -74,8 +74,9 @@ class EventsScreen(BaseScreen):
                  live: bool | None = None) -> None:
         super().__init__(session)
         self.target = target
-        self.server_filter = ""
-        self.descending = True
+        # going back to a log (after adding a dataset elsewhere, say) shows the view it had
+        self._views: dict = getattr(self.app, "log_views", {})
+        self.server_filter, self.descending = self._views.get((session.name, target.id), ("", True))
         self.feed: EventFeed | None = None
         embedded = getattr(session.profile, "embedded", False)
         self.tail = tail or TailPolicy(interval=2.0 if embedded else 5.0)
@@ -97,7 +98,8 @@ class EventsScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(classes="body"):
             with Horizontal(id="filter-row"):
-                yield Input(placeholder="API filter, e.g. event_type eq 'TYPE_DATASET_ADDED' and company_id eq 'CMP.…'",
+                yield Input(self.server_filter,
+                            placeholder="API filter, e.g. event_type eq 'TYPE_DATASET_ADDED' and company_id eq 'CMP.…'",
                             id="server-filter")
                 yield Static(Text("Enter applies the filter on the server; / searches what is loaded.",
                                   style="dim"), id="filter-error", classes="-ok")
@@ -190,6 +192,7 @@ class EventsScreen(BaseScreen):
             return
         state.idle()
         self._filter_ok()
+        self._views[(self.session.name, self.cid)] = (self.server_filter, self.descending)
         self._as_of["events"] = self.session.repo.now()
         self.table.data_changed()
         if keep and self.table.selected_key != keep:
