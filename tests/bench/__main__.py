@@ -30,6 +30,7 @@ BENCHES = {
     "startup": ("tests.bench.bench_startup", "start-up to first row, cold and warm cache"),
     "headless": ("tests.bench.bench_headless", "headless runs --json vs the vendor SDK CLI"),
     "eventlog": ("tests.bench.bench_eventlog", "100k-event log vs Textual's DataTable"),
+    "table": ("tests.bench.bench_table", "5,000-row list: open, keyed-diff refresh, scroll vs DataTable"),
     "results": ("tests.bench.bench_results", "1M-row result preview: first page, jump to end"),
     "watch": ("tests.bench.bench_watch", "watcher economy and idle CPU"),
     "idle": ("tests.bench.bench_idle_tui", "idle CPU of the running TUI watching 10 runs"),
