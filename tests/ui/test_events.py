@@ -289,3 +289,34 @@ async def test_going_back_to_the_log_keeps_its_filter_and_order(world):
         assert again.server_filter == expected and again.descending is False
         assert again.query_one("#server-filter", Input).value == expected
         assert {r.type for r in again.feed.rows()} == {"TYPE_DATASET_ADDED"}
+
+
+async def test_a_dataset_added_from_another_screen_arrives_in_the_log_you_left(world):
+    """The new-user walk: tail the busiest log, jump to its collaboration, add a dataset there
+    (the real form and confirmation), come back: the event is on top of the log, which kept its
+    place in the stack and polled meanwhile."""
+    from .test_palette_help import _jump
+
+    app, _lr, inf = world
+    collab = busiest(inf)
+    async with app.run_test(size=SIZE) as pilot:
+        screen, t = await open_events(pilot, inf)
+        screen.apply_filter("event_type co 'DATASET'")
+        await wait_for_workers(pilot)
+        before = screen.feed.total
+        await _jump(pilot, collab.name)
+        await wait_for_workers(pilot)
+        assert type(app.screen).__name__ == "CollaborationScreen"
+        await press(pilot, "a")
+        await press(pilot, "enter")  # the first of our datasets
+        await press(pilot, "enter")  # its suggested name
+        await press(pilot, "tab", "enter")  # the confirmation's "Add dataset" button
+        await wait_for_workers(pilot)
+        await press(pilot, "escape")
+        assert app.screen is screen
+        await screen.poll_now()  # what the live timer does while the log is under other screens
+        await pilot.pause()
+        assert screen.feed.total == before + 1
+        top = screen.feed.row_at(0)
+        assert top.type == "TYPE_DATASET_ADDED" and top.company_id == collab.owner_id
+        assert top.message[:20] in screen_text(app)

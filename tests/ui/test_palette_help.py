@@ -55,10 +55,38 @@ async def test_colon_jumps_to_a_room_by_display_id_from_deep_inside(world):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_workers(pilot)
         await press(pilot, "enter")  # some other room
+        origin = app.screen
+        assert origin.target.id != room.id
         await _jump(pilot, "CR-265025")
         await wait_for_workers(pilot)
         assert app.screen.target.id == room.id
-        assert len(app.screen_stack) == 2  # home › room: the jump replaced where we were
+        # breadcrumbs show where the room sits, not the way we came ...
+        text = screen_text(app)
+        assert f"Home › {room.display_id} {room.name}" in text and origin.target.name not in text.splitlines()[1]
+        # ... and Back returns to where we jumped from; H goes home from anywhere
+        await press(pilot, "escape")
+        assert app.screen is origin
+        await _jump(pilot, "CR-265025")
+        await wait_for_workers(pilot)
+        await press(pilot, "H")
+        assert type(app.screen).__name__ == "HomeScreen" and len(app.screen_stack) == 1
+
+
+async def test_jumping_to_where_you_are_does_nothing_and_deep_stacks_start_from_home(world):
+    app, lr, _inf = world
+    room = lr.find_room("CR-265025")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        await _jump(pilot, "CR-265025")
+        await wait_for_workers(pilot)
+        depth = len(app.screen_stack)
+        await _jump(pilot, "CR-265025")
+        assert len(app.screen_stack) == depth and app.screen.target.id == room.id
+        app.MAX_STACK = depth + 1  # the next jump would go past it
+        await _jump(pilot, "CRQ-146303")
+        await wait_for_workers(pilot)
+        assert type(app.screen).__name__ == "QuestionScreen"
+        assert len(app.screen_stack) == 3  # home › room › question
 
 
 async def test_help_lists_every_binding(world):

@@ -41,7 +41,7 @@ class CleanroomApp(App):
     TITLE = "cleanroom-tui"
     COMMANDS = App.COMMANDS | {_jump_provider, _actions_provider}
     BINDINGS = [
-        *bindings("quit", "help", "jump", "switch-profile", "runs-board"),
+        *bindings("quit", "help", "jump", "switch-profile", "runs-board", "home"),
         # in read-only mode the screens hide their write keys; these answer them with a refusal
         Binding(WRITE_KEYS, "refuse_write", show=False),
     ]
@@ -338,17 +338,39 @@ class CleanroomApp(App):
         self.jumps.add(target)
         self.push_screen(self.screen_for(session, target))
 
+    #: a jump keeps the screens it leaves (Back returns to them) until the stack is this deep;
+    #: past it, a jump starts again from home so a long session cannot pile up screens forever
+    MAX_STACK = 16
+
     async def open_target(self, target: Target) -> None:
-        """Jump (palette): back to home, then open the target's path and the target itself, so
-        breadcrumbs and Back follow the natural hierarchy."""
+        """Jump (palette): open the target's path and the target itself on top of where you are.
+
+        Breadcrumbs follow the target's natural hierarchy (Home › room › question); Back walks that
+        hierarchy and then returns to the screen you jumped from (the event log you were tailing,
+        say), as in a browser. A jump from home, or from a very deep stack, starts from home."""
         session = self.session_named(target.session)
         if session is None:
             return
+        current = getattr(self.screen, "target", None)
+        if current is not None and current == target and getattr(self.screen, "session", None) is session:
+            return  # already here
+        steps = (*target.path, target)
+        if len(self.screen_stack) + len(steps) > self.MAX_STACK:
+            await self._pop_to_home()
+        for i, step in enumerate(steps):
+            screen = self.screen_for(session, step)
+            screen.trail_start = i == 0  # breadcrumbs restart here (see BaseScreen.update_chrome)
+            await self.push_screen(screen)
+
+    async def _pop_to_home(self) -> None:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             await self.pop_screen()
-        for step in (*target.path, target):
-            await self.push_screen(self.screen_for(session, step))
 
+    async def action_home(self) -> None:
+        from textual.screen import ModalScreen
+
+        if not isinstance(self.screen, ModalScreen):  # a dialog is answered first, not skipped
+            await self._pop_to_home()
 
 def run(profiles: Sequence[Profile], *, demo_options: EmulatorOptions | None = None,
         readonly: bool = False, store: Any = None, available: Sequence[Profile] | None = None) -> int:

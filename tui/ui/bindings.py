@@ -72,6 +72,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("switch-profile", "P", "app.switch_profile", "Profiles",
             "Switch profile: one of the configured profiles, or all of them at once", "global",
             show=False, key_display="P"),
+    Command("home", "H", "app.home", "Home", "Go back to the home screen (closing every screen opened "
+            "on the way)", "global", show=False, key_display="H"),
     # on every screen
     Command("back", "escape,backspace", "app.back", "Back", "Go back to the previous screen", "screen",
             key_display="esc"),

@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class BaseScreen(Screen):
     BINDINGS = bindings("back", "refresh", "filter", "copy-id", "export", "next-tab", "prev-tab")
+    #: set on the first screen a jump opens: breadcrumbs start again there (after Home)
+    trail_start = False
 
     def __init__(self, session: Session | None) -> None:
         super().__init__()
@@ -85,6 +87,11 @@ class BaseScreen(Screen):
         trail = [s for s in self.app.screen_stack if isinstance(s, BaseScreen)]
         # a screen's own trail ends at itself, whichever screen is on top
         trail = trail[: trail.index(self) + 1] if self in trail else [*trail, self]
+        # ... and starts at home or at the screen a jump opened first (screens left by a jump
+        # stay under it for Back, but are not where this screen sits)
+        start = max((i for i, s in enumerate(trail) if s.trail_start), default=0)
+        if start:
+            trail = [trail[0], *trail[start:]]
         crumbs = [s.crumb() for s in trail]
         for header in self.query(ContextHeader):
             header.set_as_of(min(self._as_of.values()) if self._as_of else None, bool(self._pending))
