@@ -534,7 +534,9 @@ class EventsScreen(BaseScreen):
         from .prompt import PromptScreen
 
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        default = f"./events-{_slug(self.target.name or self.cid)}-{stamp}-all.csv"
+        # "-all": the whole log; "-filtered": the whole of what the server filter selects
+        scope = "filtered" if self.server_filter else "all"
+        default = f"./events-{_slug(self.target.name or self.cid)}-{stamp}-{scope}.csv"
 
         def go(answer: str | None) -> None:
             if answer:
