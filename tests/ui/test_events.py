@@ -320,3 +320,24 @@ async def test_a_dataset_added_from_another_screen_arrives_in_the_log_you_left(w
         top = screen.feed.row_at(0)
         assert top.type == "TYPE_DATASET_ADDED" and top.company_id == collab.owner_id
         assert top.message[:20] in screen_text(app)
+
+
+async def test_a_stored_first_screen_that_is_not_the_log_any_more_is_replaced_on_screen(world):
+    """The store painted a first screen from another world (the demo is rebuilt every start; a real
+    log can lose old events to retention): the fresh answer replaces it, it is not kept as current."""
+    from tui.core.eventlog import EventFeed
+
+    app, _lr, inf = world
+    collab = busiest(inf)
+    newest = truth(collab, len(collab.events) - 1)
+    stale = {**newest, "message": "STALE painted event", "event_date_time": "2026-01-01T00:00:00Z"}
+    repo = session(app, "infosum").repo
+    head = EventFeed(None, cid=collab.id).head_key()  # no filter, newest first
+    repo.put_raw("event-head", head, {"total": len(collab.events), "events": [stale]})
+    async with app.run_test(size=SIZE) as pilot:
+        screen, t = await open_events(pilot, inf)
+        await wait_for_workers(pilot)
+        assert screen.feed.total == len(collab.events)
+        assert t.selected.message == newest["message"]
+        text = screen_text(app)
+        assert "STALE painted event" not in text and newest["message"][:12] in text

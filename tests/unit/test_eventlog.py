@@ -113,6 +113,45 @@ def test_full_pages_are_cached_and_reopening_paints_without_a_call():
     assert not other.paint_cached()
 
 
+def test_a_painted_first_screen_that_is_not_the_log_any_more_is_replaced_with_its_pages():
+    """Same total, other events (a retention window dropped one while one arrived; the demo world
+    rebuilt): the painted rows and the stored pages are dropped, not shown as if current."""
+    repo = Repo(None, "profile")
+    log = FakeLog(350)
+    feed = EventFeed(log.fetch, cid="CLB.x", per_page=100, store=repo)
+    run(feed.open())
+    run(feed.load_page(1))
+    log.events = log.events[1:] + [event(350)]  # still 350 events, all shifted by one
+
+    again = EventFeed(log.fetch, cid="CLB.x", per_page=100, store=repo)
+    assert again.paint_cached() and again.row_at(0).message == "event 349"
+    change = run(again.open())
+    assert again.total == 350 and again.loaded == 100 and change.new == 0
+    assert [again.row_at(i).message for i in range(2)] == ["event 350", "event 349"]
+    calls = len(log.calls)
+    assert not run(again.load_page(1)).from_cache  # the stored page was the old log's
+    assert len(log.calls) == calls + 1 and again.row_at(again.total - 1).message == "event 1"
+
+    # a shrinking log is not the painted one either
+    log.events = log.events[:300]
+    third = EventFeed(log.fetch, cid="CLB.x", per_page=100, store=repo)
+    assert third.paint_cached() and third.total == 350
+    run(third.open())
+    assert third.total == 300 and third.row_at(0).message == "event 300"
+
+
+def test_a_painted_first_screen_the_log_grew_past_is_kept():
+    repo = Repo(None, "profile")
+    log = FakeLog(350)
+    run(EventFeed(log.fetch, cid="CLB.x", per_page=100, store=repo).open())
+    log.events += [event(n) for n in range(350, 360)]
+    again = EventFeed(log.fetch, cid="CLB.x", per_page=100, store=repo)
+    assert again.paint_cached()
+    run(again.open())
+    assert again.total == 360 and again.loaded == 110  # 90 fresh overlap the painted 100: kept
+    assert [again.row_at(i).message for i in (0, 10, 109)] == ["event 359", "event 349", "event 250"]
+
+
 def test_search_narrows_loaded_rows_and_keeps_order():
     log = FakeLog(300)
     log.events[290]["message"] = "Contoso added [bold]dataset[/bold]"

@@ -98,6 +98,16 @@ def test_invalidate_by_kind_and_key(store):
     assert store.get("p", "runs", "b").value == ["runs", "b"]
 
 
+def test_invalidate_by_key_prefix_takes_the_prefix_literally(store):
+    for key in ("CLB.x|50%_off|500|1", "CLB.x|50%_off|500|2", "CLB.x|50a_off|500|1", "CLB.x||500|1"):
+        store.put("p", "event-page", key, key)
+    store.put("q", "event-page", "CLB.x|50%_off|500|1", "other profile")
+    assert store.invalidate_prefix("p", "event-page", "CLB.x|50%_off|500|") == 2
+    assert store.get("p", "event-page", "CLB.x|50a_off|500|1") is not None  # % and _ are not wildcards
+    assert store.get("p", "event-page", "CLB.x||500|1") is not None
+    assert store.get("q", "event-page", "CLB.x|50%_off|500|1") is not None
+
+
 def test_size_cap_evicts_oldest_cache_entries_only(tmp_path, clock):
     cap = 256 * 1024
     store = Store.open(tmp_path / "s.sqlite3", max_bytes=cap, now=clock)

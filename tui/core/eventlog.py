@@ -15,6 +15,13 @@ directions. The emulator does.)
 (``event-page`` entries, per profile and filter) and never fetched twice; the first screen
 (``event-head``) is stored too, so re-opening a log paints at once, then refreshes.
 
+**Checking the cache.** "Append-only" is an assumption the cache must not trust blindly: a
+retention window can drop old events (indexes shift), and the demo's world is rebuilt on every
+start. So when the fresh first screen arrives after a painted one, the rows both hold at the
+same indexes must be the same events; if they are not (or the total shrank, or nothing overlaps
+to compare), the painted rows and this log's stored pages are dropped and the log starts again
+from what the platform just said.
+
 **Identity.** Events carry no id (§8.2). A row's key is a digest of its fields; the rare exact
 duplicate gets its index appended. The key is what a selection holds on to across inserts.
 
@@ -196,6 +203,8 @@ class PageStore(Protocol):
 
     def put_raw(self, kind: str, key: str, value: Any, fetched_at: datetime | None = None) -> None: ...
 
+    def forget_raw(self, kind: str, key_prefix: str) -> None: ...
+
 
 @dataclass
 class Change:
@@ -309,6 +318,8 @@ class EventFeed:
         fetched, total = await self.fetch(1, self.per_page, order, self.filter)
         events = _as_rows(fetched)
         total = len(events) if total is None else total
+        if self.loaded and not self.opened and not self._cache_agrees(events, total):
+            self._forget_cached()
         before = self.total
         had = self.opened
         self._grow(total)
@@ -318,6 +329,33 @@ class EventFeed:
             self.store.put_raw("event-head", self.head_key(),
                                {"total": total, "events": [e.as_api() for e in events]})
         return Change(new=max(0, total - before) if had else 0, loaded=loaded)
+
+    def _cache_agrees(self, events: Sequence[EventRow], total: int) -> bool:
+        """Whether the painted rows are the log the platform has now: the fresh first screen and
+        the painted rows hold the same events at the same (ascending) indexes."""
+        if total < self.total:
+            return False
+        compared = False
+        for offset, row in enumerate(events):
+            asc = total - 1 - offset if self.descending else offset
+            stored = self._rows[asc] if asc < len(self._rows) else None
+            if stored is None:
+                continue  # arrived since, or never painted
+            key = row._t[_KEY]
+            if stored[_KEY] not in (key, key ^ ((asc + 1) << 64)):
+                return False
+            compared = True
+        return compared
+
+    def _forget_cached(self) -> None:
+        """Drop the painted rows and this log's stored pages: they are not what the platform has."""
+        self._rows, self._index, self._loaded_pages = [], {}, set()
+        self.total = self.loaded = 0
+        if self._view is not None:
+            self._view = []
+        forget = getattr(self.store, "forget_raw", None)
+        if forget is not None:
+            forget("event-page", f"{self.cache_prefix}|")
 
     def _cached_page(self, page: int) -> list[Any] | None:
         if self.store is None:

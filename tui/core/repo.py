@@ -40,6 +40,8 @@ class CacheStore(Protocol):
 
     def put(self, profile: str, kind: str, key: str, value: Any, fetched_at: datetime | None = None) -> Any: ...
 
+    def invalidate_prefix(self, profile: str, kind: str, prefix: str) -> int: ...
+
 
 @dataclass
 class _Entry:
@@ -58,6 +60,12 @@ class MemoryStore:
 
     def put(self, profile: str, kind: str, key: str, value: Any, fetched_at: datetime | None = None) -> None:
         self._data[(profile, kind, key)] = _Entry(value, fetched_at or datetime.now(UTC))
+
+    def invalidate_prefix(self, profile: str, kind: str, prefix: str) -> int:
+        doomed = [k for k in self._data if k[:2] == (profile, kind) and k[2].startswith(prefix)]
+        for k in doomed:
+            del self._data[k]
+        return len(doomed)
 
 
 _ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
@@ -127,6 +135,11 @@ class Repo:
         """Store a JSON-ready value (a view snapshot) with its fetch time; best effort."""
         with contextlib.suppress(Exception):
             self.store.put(self.profile, kind, key, value, fetched_at=fetched_at or self._now())
+
+    def forget_raw(self, kind: str, key_prefix: str) -> None:
+        """Forget stored values of ``kind`` whose key starts with ``key_prefix``; best effort."""
+        with contextlib.suppress(Exception):
+            self.store.invalidate_prefix(self.profile, kind, key_prefix)
 
     async def refresh(self, kind: str, key: str, loader: Callable[[], Awaitable[T]],
                       model_type: Any) -> Cached[T]:

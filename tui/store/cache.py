@@ -88,6 +88,13 @@ def invalidate(conn: sqlite3.Connection, profile: str, kind: str | None = None, 
     return conn.execute(sql, args).rowcount
 
 
+def invalidate_prefix(conn: sqlite3.Connection, profile: str, kind: str, prefix: str) -> int:
+    """Forget a profile's entries of ``kind`` whose key starts with ``prefix`` (compared as text,
+    so ``%`` or ``_`` in the prefix mean themselves)."""
+    return conn.execute("DELETE FROM cache WHERE profile = ? AND kind = ? AND substr(key, 1, ?) = ?",
+                        (profile, kind, len(prefix), prefix)).rowcount
+
+
 def clear(conn: sqlite3.Connection, profile: str | None = None) -> int:
     if profile is None:
         return conn.execute("DELETE FROM cache").rowcount

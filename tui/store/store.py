@@ -134,6 +134,10 @@ class Store:
         """Forget cached entries of a profile (all, one kind, or one key); returns how many."""
         return self._write(lambda c: cache.invalidate(c, profile, kind, key), 0)
 
+    def invalidate_prefix(self, profile: str, kind: str, prefix: str) -> int:
+        """Forget a profile's entries of ``kind`` whose key starts with ``prefix``."""
+        return self._write(lambda c: cache.invalidate_prefix(c, profile, kind, prefix), 0)
+
     def enforce_cap(self) -> int:
         """Evict the oldest cache entries if the file is over ``max_bytes``; returns how many."""
         with self._lock:
