@@ -36,7 +36,7 @@ async def test_header_shows_profile_platform_org_and_as_of(world):
         who = header.who_text().plain
         assert "demo-liveramp LiveRamp · Northwind Retail" in who
         assert "demo-infosum InfoSum · Northwind Retail" in who
-        assert header.when_text().plain == "as of 09:00"
+        assert header.when_text().plain == "as of 09:00 UTC"
 
 
 async def test_slash_filters_the_focused_table_as_you_type(world):

@@ -103,6 +103,30 @@ async def test_coloured_profile_badge(clock):
         assert "red" in str(badge.style) and "reverse" in str(badge.style)
 
 
+async def test_times_follow_the_time_zone_of_the_screens_profile(clock):
+    from tui.ui.text import set_display_timezone
+
+    lr, inf = demo_profiles()
+    lr = dataclasses.replace(lr, timezone="Asia/Tokyo")  # UTC+9
+    inf = dataclasses.replace(inf, timezone="America/New_York")  # UTC-5 in November
+    options = EmulatorOptions(seed=7, clock=clock)
+    app = CleanroomApp(build_sessions([lr, inf], demo_options=options), available=[lr, inf])
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for_workers(pilot)
+            assert "as of 18:00 JST" in screen_text(app)  # home: the first profile's zone
+            await press(pilot, "tab")  # the collaborations
+            await press(pilot, "enter")
+            await wait_for_workers(pilot)
+            assert type(app.screen).__name__ == "CollaborationScreen"
+            assert "as of 04:00 EST" in screen_text(app)
+            await press(pilot, "escape")
+            await pilot.pause()
+            assert "as of 18:00 JST" in screen_text(app)
+    finally:
+        set_display_timezone("UTC")  # what the other tests expect
+
+
 async def test_as_of_turns_stale_after_the_profiles_limit(clock):
     lr = dataclasses.replace(demo_profiles()[0], stale_after_s=600)
     app = CleanroomApp(build_sessions([lr], demo_options=EmulatorOptions(seed=7, clock=clock)))
@@ -117,7 +141,7 @@ async def test_as_of_turns_stale_after_the_profiles_limit(clock):
         clock.advance(minutes=2)
         header.redraw()  # what its 30 s timer does
         await pilot.pause()
-        assert "as of 09:00 · stale" in screen_text(app)
+        assert "as of 09:00 UTC · stale" in screen_text(app)
         assert app.screen.query_one("#context-when").has_class("-stale")
         await press(pilot, "r")  # fresh data: no longer stale
         assert "stale" not in screen_text(app) and "as of 09:11" in screen_text(app)
@@ -149,7 +173,7 @@ async def test_second_start_paints_from_cache_while_the_platform_has_not_answere
             await pilot.pause()
         assert started, "the app should be asking the platform by now"
         assert [r.key for r in table(second, "#table-0").visible_rows()] == expected
-        assert "as of 09:00 ↻" in screen_text(second)  # cached, refresh under way
+        assert "as of 09:00 UTC ↻" in screen_text(second)  # cached, refresh under way
         release.set()
         await wait_for_workers(pilot)
         assert [r.key for r in table(second, "#table-0").visible_rows()] == expected

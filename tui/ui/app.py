@@ -58,6 +58,11 @@ class CleanroomApp(App):
         self.available = list(available) if available else [s.profile for s in self.sessions]
         self._session_factory = session_factory
         self.readonly = readonly
+        #: the zone times are shown in when a screen's profile names none (``run`` sets it from
+        #: the first profile that does); see :meth:`use_timezone_of`
+        self.start_timezone: str | None = next((s.profile.timezone for s in self.sessions
+                                                if getattr(s.profile, "timezone", None)), None)
+        self._zone_in_use: str | None = "?"  # the first screen sets it
         self.jumps = JumpIndex()
         #: per (profile, collaboration): the event log's last server filter and order that loaded
         self.log_views: dict[tuple[str, str], tuple[str, bool]] = {}
@@ -179,6 +184,21 @@ class CleanroomApp(App):
         if isinstance(screen, BaseScreen) and session in screen.header_sessions():
             screen.reload()
         self.notify(f"{session.name}: the platform answers again.", title="Back online", markup=False)
+
+    # ------------------------------------------------------------------ display time zone
+    def use_timezone_of(self, session: Session | None) -> None:
+        """Show times in ``session``'s profile time zone (screens call this as they open and come
+        back), else in the zone the app started with. Only when some profile sets a zone: without
+        one, times stay in the machine's zone (or whatever ``set_display_timezone`` chose)."""
+        if not any(p.timezone for p in self.available):
+            return
+        from .text import set_display_timezone
+
+        profile = getattr(session, "profile", None)
+        zone = getattr(profile, "timezone", None) or self.start_timezone
+        if zone != self._zone_in_use:
+            set_display_timezone(zone)
+            self._zone_in_use = zone
 
     async def action_quit(self) -> None:
         # close the HTTP clients before the loop goes away: a clean quit prints nothing

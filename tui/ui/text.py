@@ -114,8 +114,12 @@ def local(dt: datetime) -> datetime:
 
 
 def clock(dt: datetime | None) -> str:
-    """HH:MM, for "as of" stamps."""
-    return local(dt).strftime("%H:%M") if dt else DASH
+    """HH:MM, for "as of" stamps; with a profile time zone, its abbreviation too (HH:MM GMT), so
+    nobody reads London times as their own."""
+    if not dt:
+        return DASH
+    shown = local(dt)
+    return shown.strftime("%H:%M %Z") if _TZ is not None else shown.strftime("%H:%M")
 
 
 def when(value: Any) -> Text:

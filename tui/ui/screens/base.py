@@ -59,6 +59,7 @@ class BaseScreen(Screen):
         return Text("…")
 
     def compose(self) -> ComposeResult:
+        self.cr_app.use_timezone_of(self.session)  # before any row is formatted
         yield ContextHeader(self.header_sessions(), readonly=self.cr_app.readonly)
         yield Breadcrumbs()
         yield OfflineBanner()
@@ -78,6 +79,7 @@ class BaseScreen(Screen):
         self.reload()
 
     def on_screen_resume(self) -> None:
+        self.cr_app.use_timezone_of(self.session)
         self.update_chrome()
 
     def update_chrome(self) -> None:
