@@ -40,3 +40,22 @@ async def test_launch_confirmation_fits_with_its_request_and_buttons(make_app, c
         text = screen_text(app)
         assert "Launch a question run" in text and "Request   POST" in text
         assert "Cancel" in text and "Launch" in text.splitlines()[-4] + text.splitlines()[-3]
+
+
+async def test_collaboration_members_keep_whole_company_ids_headers_give_way(world):
+    """Yes/no columns under long headers give up header letters ("Detailed …") before an id or a
+    company name is cut."""
+    from .conftest import open_key, table
+
+    app, _lr, inf = world
+    collab = max(inf.collaborations.values(), key=lambda c: len(c.events))
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_for_workers(pilot)
+        await open_key(pilot, table(app, "#table-1"), collab.id)
+        await wait_for_workers(pilot)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Company id" in line)
+        assert "Detailed …" in header, header
+        for company in [collab.owner_id, *collab.members]:
+            row = next(line for line in lines if company in line)
+            assert row.rstrip().endswith(company), row  # whole, at the end of its row

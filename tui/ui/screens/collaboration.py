@@ -25,7 +25,7 @@ from .tabbed import TabbedScreen
 
 MEMBER_COLUMNS = (
     Col("name", "Company"), Col("role", "Role"), Col("contributor", "Contributor"),
-    Col("logs", "Detailed logs"), Col("operator", "Operator"), Col("id", "Company id"),
+    Col("logs", "Detailed logs"), Col("operator", "Operator"), Col("id", "Company id", essential=True),
 )
 DATASET_COLUMNS = (
     Col("name", "Dataset"), Col("kind", "Use"), Col("owner", "Owner"), Col("rows", "Rows"),
@@ -50,7 +50,7 @@ EXPORT_COLUMNS = (
     Col("label", "Export column"), Col("valid", "Valid values"), Col("distinct", "Distinct values"),
     Col("multi", "Multi-value"), Col("null", "Null %"),
 )
-STATS_DATASET_COLUMNS = (Col("name", "Dataset"), Col("owner", "Owner"), Col("id", "Dataset id"))
+STATS_DATASET_COLUMNS = (Col("name", "Dataset"), Col("owner", "Owner"), Col("id", "Dataset id", essential=True))
 
 
 def _m() -> Any:

@@ -33,6 +33,8 @@ _BULK_REMOVE = 200
 ESSENTIAL = frozenset({"display_id", "status", "state"})
 #: how narrow a shrunk text column may get (cells)
 SHRINK_MIN = 14
+#: how narrow a column whose header is wider than its values may get ("Detailed l…" over yes/no)
+LABEL_MIN = 6
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class Col:
     key: str
     label: str
     width: int | None = None
+    #: must stay on screen on a narrow terminal like ids and statuses (``ESSENTIAL``): a short id
+    #: column such as a company id; not the board's 36-character run ids
+    essential: bool = False
 
 
 @dataclass
@@ -130,6 +135,8 @@ class ResourceTable(DataTable):
         self.more_available = False
         #: shown under the table by the owner ("500 of 12,345 rows")
         self.total: int | None = None
+        #: column key → width a narrow terminal cut it to (its header then ends in "…")
+        self._label_cut: dict[str, int] = {}
         #: columns exist only once mounted; rows set before that are shown on mount
         self._ready = False
 
@@ -159,33 +166,68 @@ class ResourceTable(DataTable):
         Returns whether a width changed."""
         columns = list(self.columns.values())
         keys = [c.key.value for c in columns]
-        last = max((i for i, k in enumerate(keys) if k in ESSENTIAL), default=None)
+        essential = ESSENTIAL | {c.key for c in self.spec if c.essential}
+        last = max((i for i, k in enumerate(keys) if k in essential), default=None)
         fixed = {c.key for c in self.spec if c.width is not None}
         changed = False
         for column in columns:  # start from the natural widths
             if not column.auto_width and column.key.value not in fixed:
                 column.auto_width, changed = True, True
         if last is None or self.size.width <= 0:
-            return changed
+            self._label_cut = {}
+            return self._refresh_labels() or changed
         pad = 2 * self.cell_padding
         widths = {i: columns[i].content_width for i in range(last + 1)}
         room = self.scrollable_content_region.width + self.cell_padding  # its right padding may be hidden
         excess = sum(w + pad for w in widths.values()) - room
-        shrinkable = [i for i in widths if keys[i] not in ESSENTIAL and keys[i] not in fixed]
-        while excess > 0:
-            floor = {i: max(SHRINK_MIN, columns[i].label.cell_len) for i in shrinkable}
-            candidates = [i for i in shrinkable if widths[i] > floor[i]]
-            # the first column names the row: it shrinks only once the others are at their floor
-            candidates = [i for i in candidates if i > 0] or candidates
-            if not candidates:
-                break
-            widest = max(candidates, key=lambda i: widths[i])
-            widths[widest] -= 1
-            excess -= 1
+        shrinkable = [i for i in widths if keys[i] not in essential and keys[i] not in fixed]
+        # in turn: text wider than its header, down to SHRINK_MIN; headers wider than their values
+        # ("Detailed logs" over yes/no: only header letters go); last, the first column, which
+        # names the row
+        floors = (lambda: {i: max(SHRINK_MIN, columns[i].label.cell_len) for i in shrinkable if i > 0},
+                  lambda: {i: LABEL_MIN for i in shrinkable if self._label_bound(columns[i])},
+                  lambda: {i: max(SHRINK_MIN, columns[i].label.cell_len) for i in shrinkable})
+        for make_floor in floors:
+            floor = make_floor() if excess > 0 else {}
+            while excess > 0:
+                candidates = [i for i in floor if widths[i] > floor[i]]
+                if not candidates:
+                    break
+                widest = max(candidates, key=lambda i: widths[i])
+                widths[widest] -= 1
+                excess -= 1
+        self._label_cut = {}
         for i in shrinkable:
             if widths[i] < columns[i].content_width:
                 columns[i].width, columns[i].auto_width, changed = widths[i], False, True
+                self._label_cut[keys[i]] = widths[i]
+        return self._refresh_labels() or changed
+
+    def _refresh_labels(self) -> bool:
+        """Headers from the spec: the sort arrow on the sorted column, an ellipsis where a narrow
+        terminal cut the column below its header. Returns whether one changed."""
+        changed = False
+        for col in self.spec:
+            column = self.columns.get(col.key)  # type: ignore[call-overload]
+            if column is None:
+                continue
+            label = col.label
+            if col.key == self._sort_col:
+                label += " ▼" if self._sort_reverse else " ▲"
+            cut = self._label_cut.get(col.key)
+            if cut is not None and len(label) > cut:
+                label = label[:max(cut - 1, 1)] + "…"
+            if column.label.plain != label:
+                column.label, changed = Text(label), True
         return changed
+
+    def _label_bound(self, column: Any) -> bool:
+        """Whether every value of ``column`` is at most LABEL_MIN cells (its header sets its width)."""
+        if column.content_width <= LABEL_MIN or column.label.cell_len < column.content_width:
+            return False
+        index = [c.key for c in self.columns.values()].index(column.key)
+        return all(row.cells[index].cell_len <= LABEL_MIN for row in self._all.values()
+                   if index < len(row.cells))
 
     def set_rows(self, rows: Iterable[Row]) -> None:
         """Make the table show exactly ``rows`` (in platform order), by keyed diff."""
@@ -407,13 +449,7 @@ class ResourceTable(DataTable):
         self._apply_sort()
 
     def _apply_sort(self) -> None:
-        for col in self.spec:
-            label = col.label
-            if col.key == self._sort_col:
-                label += " ▼" if self._sort_reverse else " ▲"
-            column = self.columns.get(col.key)  # type: ignore[call-overload]
-            if column is not None:
-                column.label = Text(label)
+        self._refresh_labels()
         self._sync()
         self.refresh()
 
