@@ -203,29 +203,12 @@ async def test_lost_answer_whose_listing_fails_is_settled_without_a_restart(make
 
 
 async def test_lost_flow_run_answer_from_the_tui_form_makes_exactly_one_flow_run(make_app, clock):
-    from textual.widgets import Input
-
-    from tui.ui.jump_index import Target
+    from tests.ui.test_launch_ui import open_flow_form
 
     app = make_app(store=Store.in_memory(now=clock.now))
     chaos, world = emulator_of(app).state.chaos, lr(app)
-    flow = next(iter(world.flows.values()))
-    room = world.cleanrooms[flow.room_id]
-    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
-    flow_t = Target("flow", flow.id, flow.name, "demo-liveramp", flow.display_id, path=(room_t,))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_workers(pilot)
-        app.open(app.sessions[0], flow_t)
-        await wait_for_workers(pilot)
-        await press(pilot, "l")
-        screen = app.screen
-        assert isinstance(screen, LaunchScreen) and screen.plan.kind == "flow"
-        await wait_for_workers(pilot)
-        for i, f in enumerate(screen.form.fields):  # valid values for what the last run did not give
-            if not screen.form.values.get(f.key):
-                screen.query_one(f"#f-{i}").value = {"date": "2026-10-01", "integer": "7"}.get(f.kind, "x")
-        screen.query_one("#f-pause", Input).value = ""
-        await pilot.pause()
+        await open_flow_form(pilot, app, world, pause="")
         before = set(world.flow_runs)
         chaos.set("POST /v1/cleanrooms/*/cleanroom-flows/*/cleanroom-flow-runs=drop-after,times=1")
         await press(pilot, "ctrl+s")

@@ -54,6 +54,28 @@ async def open_form(pilot, app, world, display_id: str = TIMING) -> LaunchScreen
     return app.screen
 
 
+async def open_flow_form(pilot, app, world, *, pause: str) -> Target:
+    """Open the launch form of the demo's first flow, filled with valid values; ``pause`` is the
+    "pause after level" field ("" runs through). Returns the flow's target (its path: the room)."""
+    flow = next(iter(world.flows.values()))
+    room = world.cleanrooms[flow.room_id]
+    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
+    flow_t = Target("flow", flow.id, flow.name, "demo-liveramp", flow.display_id, path=(room_t,))
+    await wait_for_workers(pilot)
+    app.open(app.sessions[0], flow_t)
+    await wait_for_workers(pilot)
+    await press(pilot, "l")
+    screen = app.screen
+    assert isinstance(screen, LaunchScreen) and screen.plan.kind == "flow"
+    await wait_for_workers(pilot)
+    for i, f in enumerate(screen.form.fields):  # valid values for what the last run did not give
+        if not screen.form.values.get(f.key):
+            screen.query_one(f"#f-{i}").value = {"date": "2026-10-01", "integer": "7"}.get(f.kind, "x")
+    screen.query_one("#f-pause", Input).value = pause
+    await pilot.pause()
+    return flow_t
+
+
 def field_input(screen: LaunchScreen, name: str):
     index = next(i for i, f in enumerate(screen.form.fields) if f.name == name)
     return screen.query_one(f"#f-{index}")
@@ -242,28 +264,14 @@ async def test_flow_launch_pauses_then_resume_from_the_flow_run_screen(lr_app, c
     from tui.ui.screens.flow_run import FlowRunScreen
 
     app, world = lr_app
-    flow = next(iter(world.flows.values()))
-    room = world.cleanrooms[flow.room_id]
-    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
-    flow_t = Target("flow", flow.id, flow.name, "demo-liveramp", flow.display_id, path=(room_t,))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for_workers(pilot)
-        app.open(app.sessions[0], flow_t)
-        await wait_for_workers(pilot)
-        await press(pilot, "l")
-        screen = app.screen
-        assert isinstance(screen, LaunchScreen) and screen.plan.kind == "flow"
-        await wait_for_workers(pilot)
-        for i, f in enumerate(screen.form.fields):  # valid values for what the last run did not give
-            if not screen.form.values.get(f.key):
-                screen.query_one(f"#f-{i}").value = {"date": "2026-10-01", "integer": "7"}.get(f.kind, "x")
-        screen.query_one("#f-pause", Input).value = "1"
-        await pilot.pause()
+        flow_t = await open_flow_form(pilot, app, world, pause="1")
+        room_t = flow_t.path[0]
         before = set(world.flow_runs)
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, LaunchConfirmScreen)
         body = app.screen.body.plain
-        assert f"POST /v1/cleanrooms/{room.id}/cleanroom-flows/{flow.id}/cleanroom-flow-runs" in body
+        assert f"POST /v1/cleanrooms/{room_t.id}/cleanroom-flows/{flow_t.id}/cleanroom-flow-runs" in body
         assert '"pauseLevelID": "Level-1"' in body
         await press(pilot, "tab", "enter")
         [run_id] = set(world.flow_runs) - before

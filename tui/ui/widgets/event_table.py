@@ -115,7 +115,7 @@ class EventTable(ScrollView, can_focus=True):
         Binding("pageup", "page_up", show=False),
     ]
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
         def __init__(self, table: EventTable, row: Any) -> None:
             super().__init__()
             self.table = table
@@ -125,15 +125,11 @@ class EventTable(ScrollView, can_focus=True):
         def control(self) -> EventTable:
             return self.table
 
-    class Opened(Message):
-        def __init__(self, table: EventTable, row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
+    class Highlighted(_RowMessage):
+        """The cursor is on ``row``."""
 
-        @property
-        def control(self) -> EventTable:
-            return self.table
+    class Opened(_RowMessage):
+        """Enter (or a second click) on ``row``."""
 
     class NeedRows(Message):
         """Display rows ``first … last`` are on screen (some may not be loaded)."""
