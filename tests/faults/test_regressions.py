@@ -49,13 +49,13 @@ def test_a_lost_write_answer_never_promises_a_retry():
     # found by the TUI write drills: a dropped DELETE said "It will retry by itself" (writes never
     # are), and a garbled answer to a write said "retry" (the change may already have been made)
     dropped = ApiError(message="connection failed", code="NETWORK", method="DELETE", path="/v1/x", retryable=True)
-    assert "may or may not" in dropped.hint and "retry by itself" not in dropped.hint
+    assert "may or may not" in dropped.hint and "retries by itself" not in dropped.hint
     garbled = ApiError(message="not valid JSON", status=200, code="BAD_JSON", method="POST", path="/v1/x")
     assert "may or may not" in garbled.hint
     refused = ApiError(message="could not connect", code="CONNECT", method="POST", path="/v1/x")
     assert "nothing was sent" in refused.hint
     read = ApiError(message="connection failed", code="NETWORK", method="GET", path="/v1/x")
-    assert "retry by itself" in read.hint  # reads do retry
+    assert "retries by itself" in read.hint  # reads do retry
 
 
 def test_an_unloadable_ca_bundle_is_an_api_error(tmp_path):

@@ -93,3 +93,18 @@ async def test_launcher_refuses_while_offline_and_journals_nothing(world, tmp_pa
     assert launcher.ledger.remaining_creates(launcher._now()) == launcher.ledger.creates_per_hour
     restore()
     assert len(lr.runs) == created_before
+
+
+async def test_offline_screen_with_nothing_cached_says_so_instead_of_loading(world):
+    app, _lr, _inf = world
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        rooms = table(app, "#table-0")
+        _cut(app)
+        await press(pilot, "r")  # the home screen finds the platform down
+        await open_key(pilot, rooms, rooms.visible_rows()[0].key)  # a room never opened: not cached
+        await wait_for_workers(pilot)
+        text = screen_text(app)
+        assert "Nothing cached for this yet: it loads once the platform answers." in text
+        assert "no data yet" in text.splitlines()[0] and "loading…" not in text.splitlines()[0]
+        assert "showing cached data where there is some" in text

@@ -153,7 +153,7 @@ class ApiError(Exception):
             return ("The answer was lost: the change may or may not have been made. Refresh to check "
                     "before trying again (writes are never retried automatically).")
         if self.offline:
-            return "The platform is unreachable; showing cached data. It will retry by itself."
+            return "The platform is unreachable; the app retries by itself (r retries now)."
         if self.code == "TLS":
             return ("Certificate not trusted. Behind a TLS-inspecting proxy, set ca_bundle in the profile to "
                     "its CA file; verification itself is never switched off.")

@@ -90,8 +90,10 @@ class ContextHeader(Horizontal):
                 text.append(" · stale")
             if self.refreshing:
                 text.append(" ↻", style="dim")
-        else:
+        elif self.refreshing or all(s.online for s in self.sessions):
             text.append("loading…", style="dim")
+        else:
+            text.append("no data yet", style="dim")  # offline, nothing cached: not "loading"
         if self.readonly:
             text.append("  READ-ONLY", style="bold yellow")
         return text

@@ -69,6 +69,8 @@ class LoadState(Static):
         text = describe_error(exc)
         if have_data:
             text.append("\n  Showing the last data fetched.", style="dim")
+        elif getattr(exc, "offline", False):
+            text.append("\n  Nothing cached for this yet: it loads once the platform answers.", style="dim")
         self.update(text)
 
     def note(self, message: str) -> None:

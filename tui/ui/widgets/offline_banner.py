@@ -20,6 +20,6 @@ class OfflineBanner(Static):
 
     def set_offline(self, names: list[str]) -> None:
         if names:
-            self.update(Text(f"Offline: {', '.join(names)} unreachable — showing cached data; "
-                             "press r to retry."))
+            self.update(Text(f"Offline: {', '.join(names)} unreachable — showing cached data where there "
+                             "is some; retrying by itself (r retries now)."))
         self.set_class(bool(names), "-offline")
