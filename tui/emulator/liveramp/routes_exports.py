@@ -46,7 +46,7 @@ def job_view(w, job: ExportJob, now) -> dict:
     return {
         "ID": job.id, "name": job.name, "organizationID": w.home_org_id, "dataExportJobType": "QUESTION_EXPORT",
         "status": job.status, "partnerAccount": account_view(w, w.partner_accounts[job.account_id]),
-        "jobType": "CLEANROOM_QUESTION", "timeAudit": time_audit(job.created_at),
+        "jobType": "EXPORTS", "timeAudit": time_audit(job.created_at),
         "userAudit": {"createdBy": job.created_by, "updatedBy": job.created_by},
         "questionID": job.question_id, "questionName": q.title if q else "",
         "questionDisplayName": q.display_id if q else "",
