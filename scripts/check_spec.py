@@ -78,11 +78,11 @@ HARVEST: list[tuple[str, str, str]] = [
     ("/cleanrooms/{cleanroomId}/cleanroom-flows/{cleanroomFlowId}/cleanroom-flow-runs", "cleanroomFlowRunId", "id"),
     ("/cleanrooms/{cleanroomId}/cleanroom-flow-runs/{cleanroomFlowRunId}/output-nodes", "node", "nodeIdentifier"),
     ("/cleanrooms/{cleanroomId}/cleanroom-flow-runs/{cleanroomFlowRunId}/output-nodes",
-     "nodeIdentifier", "nodeIdentifier"),
+     "nodeIdentifier", "[].node.label"),
     ("/cleanrooms/{cleanroomId}/exports/jobs", "exportJobId", "ID"),
     ("/cleanrooms/{cleanroomId}/cleanroom-flow-runs/{cleanroomFlowRunId}",
      "cleanRoomMeasurementExecutionInstanceId", "executionInstanceID"),
-    ("/cleanroom-question-runs/{cleanroomQuestionRunId}", "sourceId", "id"),
+    ("/cleanroom-question-runs/{cleanroomQuestionRunId}", "sourceId", ".id"),
     # InfoSum
     ("/api/v2/collaborations", "collaboration_id", "id"),
     ("/api/v2/collaborations/{collaboration_id}", "dataset_id", "collaboration.datasets[].dataset_id"),
@@ -159,7 +159,8 @@ def walk(doc: Any, path: str) -> list:
     for part in path.split("."):
         spread = part.endswith("[]")
         name = part.removesuffix("[]")
-        values = [v.get(name) for v in values if isinstance(v, dict)]
+        if name:
+            values = [v.get(name) for v in values if isinstance(v, dict)]
         if spread:
             values = [x for v in values if isinstance(v, list) for x in v]
     return values
