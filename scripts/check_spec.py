@@ -48,6 +48,11 @@ KNOWN = {
 }
 #: Operations the spec puts outside the supported contract (tag ``Internal``): not required.
 OPTIONAL_TAGS = {"Internal"}
+#: Operations the emulator does not serve, on purpose (see tui/emulator/liveramp/__init__.py).
+UNSERVED = {
+    "GET /cleanrooms/{cleanroomId}/cleanroom-execution-instance/{cleanRoomMeasurementExecutionInstanceId}":
+        "legacy measurement executions: no list or create in the spec gives an id, and the emulator has none",
+}
 
 # ---- harvest rules: which answer gives which path parameter --------------------------------------
 # (operation path, parameter, key in each listed item); an item list is the answer itself or the
@@ -76,12 +81,10 @@ HARVEST: list[tuple[str, str, str]] = [
     ("POST /cleanrooms/{cleanroomId}/cleanroom-flows/list", "flowId", "ID"),
     ("/cleanrooms/{cleanroomId}/cleanroom-flows/{cleanroomFlowId}/node-details", "nodeIds", "nodeID"),
     ("/cleanrooms/{cleanroomId}/cleanroom-flows/{cleanroomFlowId}/cleanroom-flow-runs", "cleanroomFlowRunId", "id"),
-    ("/cleanrooms/{cleanroomId}/cleanroom-flow-runs/{cleanroomFlowRunId}/output-nodes", "node", "nodeIdentifier"),
+    ("/cleanrooms/{cleanroomId}/cleanroom-flow-runs/{cleanroomFlowRunId}/output-nodes", "node", "[].node.label"),
     ("/cleanrooms/{cleanroomId}/cleanroom-flow-runs/{cleanroomFlowRunId}/output-nodes",
      "nodeIdentifier", "[].node.label"),
     ("/cleanrooms/{cleanroomId}/exports/jobs", "exportJobId", "ID"),
-    ("/cleanrooms/{cleanroomId}/cleanroom-flow-runs/{cleanroomFlowRunId}",
-     "cleanRoomMeasurementExecutionInstanceId", "executionInstanceID"),
     ("/cleanroom-question-runs/{cleanroomQuestionRunId}", "sourceId", ".id"),
     # InfoSum
     ("/api/v2/collaborations", "collaboration_id", "id"),
@@ -299,8 +302,8 @@ class Checker:
 def check_operation(checker: Checker, validator: Validator, platform: str, prefix: str, path: str,
                     op: dict) -> Result:
     name = f"GET {path}"
-    result = Result(platform, name, known=KNOWN.get(name, ""),
-                    optional=bool(OPTIONAL_TAGS & set(op.get("tags") or [])))
+    result = Result(platform, name, known=KNOWN.get(name, "") or UNSERVED.get(name, ""),
+                    optional=bool(OPTIONAL_TAGS & set(op.get("tags") or [])) or name in UNSERVED)
     schema = response_schema(op)
     for url, query in checker.candidates(path, op):
         if result.tried >= MAX_TRIES:
@@ -387,6 +390,7 @@ def summary(results: list[Result]) -> dict:
             "invalid": sorted(r.op for r in mine if r.called and not r.valid and not r.known),
             "not_called": sorted(r.op for r in mine if not r.called and not r.optional),
             "optional_not_called": sorted(r.op for r in mine if not r.called and r.optional),
+            "unserved": sorted(r.op for r in mine if not r.called and r.op in UNSERVED),
         }
     return out
 
@@ -407,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         for platform, t in totals.items():
             print(f"{platform}: {t['called']} of {t['operations']} GET operations called, {t['valid']} valid, "
                   f"{len(t['known'])} known conflicts, {len(t['invalid'])} invalid, "
-                  f"{len(t['not_called'])} not called (+{len(t['optional_not_called'])} internal, optional)")
+                  f"{len(t['not_called'])} not called (+{len(t['optional_not_called'])} internal or documented)")
     bad = any(t["invalid"] or t["not_called"] for t in totals.values())
     return 1 if bad else 0
 
