@@ -21,6 +21,9 @@ class EmulatorOptions:
     chaos: str | None = None
     #: seed every free-text field of both worlds with hostile strings (issue 10, tui/emulator/hostile.py)
     hostile: bool = False
+    #: which id LiveRamp flow paths accept: "both" (default), "ID" (the flow list item's) or "flowID"
+    #: (issue 21: the vendor's spec and SDK disagree; tests switch this to prove the client copes)
+    flow_ids: str = "both"
 
     def make_clock(self) -> Clock:
         if self.clock is None:
