@@ -146,6 +146,8 @@ class QueryScreen(BaseScreen):
         picker.clear_options()
         # Text, not str: a str prompt is parsed as markup (a hostile name crashed the screen)
         picker.add_options([(Text(plain(n, 60)), n, n in ticked) for n in names])
+        if names and picker.highlighted is None:
+            picker.highlighted = 0  # so the first space ticks the first dataset (not nothing)
         if self.prefill:  # run again: tick the datasets the query names
             words = set(str(self.prefill.get("query") or "").replace(",", " ").replace("(", " ").split())
             for name in names:
