@@ -331,3 +331,20 @@ async def test_a_dropped_answer_creates_exactly_one_run_found_by_listing(lr_app)
         assert app.watching.is_watched("demo-liveramp", "question_run", run_id)
         store = app.watching.store
         assert store.journal_unresolved("demo-liveramp") == []
+
+
+async def test_enter_on_a_rejected_field_keeps_the_focus_and_the_text_there(lr_app):
+    """Issue 18.1: Enter on an invalid value flags it and stays in the field (the corrected value is
+    typed into it, not read as keys); Enter on a valid one moves on."""
+    app, world = lr_app
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot, app, world)
+        field = field_input(screen, "conversion_window")
+        field.focus()
+        field.value = ""
+        await press(pilot, *"fourteen", "enter")
+        assert "whole number" in field_error(screen, "conversion_window")
+        assert screen.focused is field and field.value == "fourteen"
+        field.value = ""
+        await press(pilot, "1", "4", "enter")
+        assert field_error(screen, "conversion_window") == "" and screen.focused is not field
