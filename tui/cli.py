@@ -201,8 +201,10 @@ def _tui(args: argparse.Namespace) -> int:
             from .emulator.options import EmulatorOptions
 
             profiles = demo_profiles(args.speed)
-            demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
-                                           hostile=args.hostile)
+            from .config import state_dir
+
+            demo_options = EmulatorOptions.demo(state_dir(), seed=args.seed, speed=args.speed, scale=args.scale,
+                                                hostile=args.hostile)
         elif args.profile or cfg.default:
             profiles = [cfg.get(args.profile)]
             available = list(cfg.profiles.values())  # the switcher offers the others

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..common import Ids
 from .errors import Problem, forbidden, not_found
@@ -91,6 +92,8 @@ class World:
         self.limit_violations: list[dict] = []
         self.counters = Counters()
         self._display_numbers: set[int] = set()
+        #: where runs created through the API are kept across starts (the demo: .keep.Keep); None: nowhere
+        self.keep: Any = None
 
     # ---- identities -------------------------------------------------------------------------
     def add_client(self, client_id: str, secret: str, org_id: str | None = None) -> Client:
@@ -181,6 +184,11 @@ class World:
         self.runs[run.id] = run
         self.runs_by_question.setdefault(run.question_id, []).append(run.id)
         return run
+
+    def created(self, run: Run | FlowRun) -> None:
+        """A run created through the API (not seeded): the demo keeps it for its next start."""
+        if self.keep is not None:
+            self.keep.record(run)
 
     def remove_run(self, run_id: str) -> None:
         run = self.runs.pop(run_id)
