@@ -82,6 +82,8 @@ def _emulator_parser(sub: argparse._SubParsersAction) -> None:
                      help="enforce LiveRamp's limits with 429s (20 creates/h, 20 status reads/object/h, "
                           "2 tokens/24h)")
     emu.add_argument("--chaos", metavar="SPEC", help="fault injection spec (see README)")
+    emu.add_argument("--flow-ids", choices=("both", "ID", "flowID"), default="both",
+                     help="which id LiveRamp flow paths accept: the list item's ID, its flowID, or both")
 
 
 def _cache_parser(sub: argparse._SubParsersAction) -> None:
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         except ChaosSpecError as exc:
             parser.error(f"--chaos: {exc}")
         opts = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
-                               strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile)
+                               strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile,
+                               flow_ids=args.flow_ids)
         try:
             serve(opts, host=args.host, port=args.port)
         except KeyboardInterrupt:

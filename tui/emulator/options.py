@@ -24,6 +24,9 @@ class EmulatorOptions:
     chaos: str | None = None
     #: seed every free-text field of both worlds with hostile strings (issue 10, tui/emulator/hostile.py)
     hostile: bool = False
+    #: which id LiveRamp flow paths accept: "both" (default), "ID" (the flow list item's) or "flowID"
+    #: (issue 21: the vendor's spec and SDK disagree; tests switch this to prove the client copes)
+    flow_ids: str = "both"
     #: ids of objects created through the API are drawn from (seed, id_salt): the demo passes a
     #: per-process value so they never repeat across starts; None keeps them deterministic (tests)
     id_salt: int | None = None

@@ -86,6 +86,8 @@ class World:
         self.data_connections: dict[str, DataConnection] = {}
         self.credentials: dict[str, OrgCredential] = {}
         self.identifier_types: list[tuple[str, str, str]] = []  # (id, name, displayName)
+        #: which id flow paths accept: "both", "ID" or "flowID" (EmulatorOptions.flow_ids)
+        self.flow_ids = "both"
         self.token_requests = 0
         self.limit_violations: list[dict] = []
         self.counters = Counters()
@@ -157,8 +159,11 @@ class World:
         return run
 
     def flow(self, room_id: str, flow_id: str) -> Flow:
+        """The flow a path names: by its list item's ``ID`` or its ``flowID``, as ``flow_ids`` allows."""
         self.admin_room(room_id)
-        flow = self.flows.get(flow_id)
+        flow = self.flows.get(flow_id) if self.flow_ids in ("both", "ID") else None
+        if flow is None and self.flow_ids in ("both", "flowID"):
+            flow = next((f for f in self.flows.values() if f.flow_id == flow_id), None)
         if flow is None or flow.room_id != room_id:
             raise not_found("Cleanroom flow", flow_id)
         return flow
