@@ -164,19 +164,20 @@ async def test_a_5000_row_list_opens_in_under_a_second(make_app):
         rows = [Row(key=f"k{i}", cells=[Text(f"Room {i}"), Text(f"CR-{i:06d}"), Text("Hybrid"),
                                           Text("COMPLETE"), Text("2026-11-02 09:00"), Text(str(i))])
                 for i in range(5000)]
-        started = time.perf_counter()
+        # CPU time, not wall time: under xdist and on a shared machine the wall clock measures the neighbours
+        started = time.process_time()
         big.set_rows(rows)
         await pilot.pause()
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         assert big.row_count == 5000
         assert elapsed < 1.0, f"5,000 rows took {elapsed:.2f}s"
         # a refresh with 10 changed rows is a keyed diff: same row objects stay, cursor stays
         big.move_cursor(row=1234)
         changed = [Row(key=r.key, cells=[Text(r.cells[0].plain + (" *" if i % 500 == 0 else "")),
                                          *r.cells[1:]]) for i, r in enumerate(rows)]
-        started = time.perf_counter()
+        started = time.process_time()
         big.set_rows(changed)
         await pilot.pause()
-        assert time.perf_counter() - started < 0.5
+        assert time.process_time() - started < 0.5
         assert big.cursor_row == 1234
         assert big.get_row("k500")[0].plain == "Room 500 *"

@@ -787,17 +787,18 @@ async def test_same_seed_same_world_other_seed_other_ids():
 
 
 async def test_scale_50_builds_fast_and_pages_fast():
-    started = time.perf_counter()
+    # CPU time, not wall time: under xdist and on a shared machine the wall clock measures the neighbours
+    started = time.process_time()
     emu = Emu(scale=50)
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
     cid = emu.collab(RETAIL)
     assert len(emu.world.collaborations[cid].events) == 100_000
     async with emu.client() as client:
         for params in ({"pagination.per_page": 500, "pagination.page": 57},
                        {"pagination.per_page": 500, "filter": "event_type eq TYPE_INSIGHT_QUERY_SUCCESSFUL or "
                                                               "event_type eq TYPE_DATASET_PUBLISHED"}):
-            started = time.perf_counter()
+            started = time.process_time()
             r = await client.get(f"/api/v2/collaborations/{cid}/events", params=params)
-            elapsed = time.perf_counter() - started
+            elapsed = time.process_time() - started
             assert r.status_code == 200 and len(r.json()["events"]) == 500
             assert elapsed < 0.5, elapsed  # ~10-30 ms locally; generous for slow CI machines
