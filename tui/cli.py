@@ -86,6 +86,8 @@ def _emulator_parser(sub: argparse._SubParsersAction) -> None:
                      help="enforce LiveRamp's limits with 429s (20 creates/h, 20 status reads/object/h, "
                           "2 tokens/24h)")
     emu.add_argument("--chaos", metavar="SPEC", help="fault injection spec (see README)")
+    emu.add_argument("--flow-ids", choices=("both", "ID", "flowID"), default="both",
+                     help="which id LiveRamp flow paths accept: the list item's ID, its flowID, or both")
 
 
 def _cache_parser(sub: argparse._SubParsersAction) -> None:
@@ -154,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         except ChaosSpecError as exc:
             parser.error(f"--chaos: {exc}")
         opts = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
-                               strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile)
+                               strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile,
+                               flow_ids=args.flow_ids)
         try:
             serve(opts, host=args.host, port=args.port)
         except KeyboardInterrupt:
@@ -206,8 +209,10 @@ def _tui(args: argparse.Namespace) -> int:
             from .emulator.options import EmulatorOptions
 
             profiles = demo_profiles(args.speed)
-            demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
-                                           hostile=args.hostile)
+            from .config import state_dir
+
+            demo_options = EmulatorOptions.demo(state_dir(), seed=args.seed, speed=args.speed, scale=args.scale,
+                                                hostile=args.hostile)
         elif args.profile or cfg.default:
             profiles = [cfg.get(args.profile)]
             available = list(cfg.profiles.values())  # the switcher offers the others

@@ -519,3 +519,24 @@ def test_quick_reader_defers_to_the_client_under_a_proxy():
     assert not proxied("https", "api.habu.com", {"https_proxy": "http://p", "no_proxy": "*"})
     assert not proxied("http", "127.0.0.1", {"http_proxy": "http://p", "no_proxy": "localhost,127.0.0.1:8900"})
     assert not proxied("http", "127.0.0.1", {"https_proxy": "http://p"})  # another scheme's proxy
+
+
+def test_demo_launch_then_watch_in_a_new_process(tmp_path):
+    """Issue 18.6: the demo rebuilds its world on every start; a run launched by one ``--demo`` process
+    is found by the next (the follow-up command printed works), and two processes never hand out the
+    same new run id (an old run with the id of a new one reported COMPLETED at once)."""
+    cli = Cli(tmp_path, "http://127.0.0.1:9")  # the config's profile is never used: --demo
+    ids = []
+    for _ in range(2):
+        done = cli("launch", QUESTION, "--demo", "--yes", *LAUNCH_ARGS, "--allow-duplicate", "--json")
+        assert done.returncode == 0, done.stderr
+        ids.append(json.loads(done.stdout)["id"])
+        follow = next(line for line in done.stderr.splitlines() if "follow it with:" in line)
+        command = follow.split("follow it with: cleanroom-tui ", 1)[1].split()
+        assert command[:2] == ["watch", ids[-1]] and "--demo" in command
+    assert ids[0] != ids[1]
+    watched = cli("watch", ids[0], "--demo", "--json")  # a third process, the first run
+    assert watched.returncode == 0, watched.stderr
+    assert json.loads(watched.stdout)[0]["id"] == ids[0]
+    runs = cli("watch", *command[1:2], "--demo", "--json")
+    assert runs.returncode == 0 and json.loads(runs.stdout)[0]["lifecycle"] in ("queued", "running")

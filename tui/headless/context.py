@@ -424,8 +424,11 @@ def select_profiles(args: argparse.Namespace, out: Output) -> tuple[list[Profile
         from ..emulator.options import EmulatorOptions
 
         speed = float(getattr(args, "speed", 60.0))
-        options = EmulatorOptions(seed=int(getattr(args, "seed", 7)), speed=speed,
-                                  scale=int(getattr(args, "scale", 1)))
+        from ..config import state_dir
+
+        # per-process ids and the kept runs: ``watch ID --demo`` after ``launch --demo`` finds the run
+        options = EmulatorOptions.demo(state_dir(), seed=int(getattr(args, "seed", 7)), speed=speed,
+                                       scale=int(getattr(args, "scale", 1)))
         if not getattr(args, "demo", False):
             out.note("no profile configured: using the built-in demo (see README: Profiles)", once="demo")
         return demo_profiles(speed), options

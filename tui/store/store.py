@@ -246,6 +246,17 @@ class Store:
 
         return self._write(op, None)
 
+    # ------------------------------------------------------------------ platform conventions
+
+    def convention_get(self, profile: str, name: str) -> str | None:
+        """What the profile's platform was found to accept (e.g. ``flow_ids`` → ``"flowID"``), or None.
+        Kept with the ledgers, not the cache: ``cache clear`` must not make the client guess again."""
+        value = self.ledger_get(profile, f"convention:{name}")
+        return value if isinstance(value, str) else None
+
+    def convention_put(self, profile: str, name: str, value: str) -> None:
+        self.ledger_put(profile, f"convention:{name}", value)
+
     # ------------------------------------------------------------------ housekeeping
 
     def info(self) -> dict[str, Any]:

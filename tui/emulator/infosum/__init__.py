@@ -30,6 +30,7 @@ from starlette.applications import Starlette
 from ..clock import Clock
 from ..options import EmulatorOptions
 from . import (
+    activations,
     routes_account,
     routes_assets,
     routes_collaborations,
@@ -47,7 +48,7 @@ def build_app(options: EmulatorOptions, clock: Clock | None = None) -> Starlette
     world = build_world(options, clock)
     routes = []
     for module in (routes_collaborations, routes_assets, routes_stats, routes_events, routes_queries,
-                   routes_account):
+                   routes_account, activations):
         routes.extend(module.routes(world))
     app = Starlette(routes=routes, exception_handlers=exception_handlers(clock))
     app.state.world = world

@@ -50,6 +50,7 @@ def _routes() -> list[Route]:
 
 def build_app(options, clock) -> Starlette:
     world = build_world(options.seed, options.scale, clock.now())
+    world.flow_ids = getattr(options, "flow_ids", "both")
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         # unknown routes and wrong methods: Spring Boot's default body (reference §1.5)

@@ -23,6 +23,7 @@ from textual.widgets import Input, TabbedContent
 from ...core.session import Session
 from ..bindings import WRITE_ACTIONS, bindings
 from ..delivery import exported
+from ..text import clipboard
 from ..widgets.breadcrumbs import Breadcrumbs
 from ..widgets.context_header import ContextHeader
 from ..widgets.filter_bar import FilterBar
@@ -228,7 +229,7 @@ class BaseScreen(Screen):
         if target is None:
             self.notify("Nothing selected to copy.", markup=False)
             return
-        value, _what = target
+        value = clipboard(target[0])  # free text too (messages, emails, parameter values)
         self.app.copy_to_clipboard(value)
         # OSC 52 may be ignored by the terminal (tmux without set-clipboard, macOS Terminal):
         # showing the id lets the operator select it by hand.
