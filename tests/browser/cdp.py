@@ -149,6 +149,26 @@ class Page:
             time.sleep(0.05)
         raise AssertionError(f"{needle!r} not on screen within {timeout:.0f}s; screen:\n{text}")
 
+    def first_seen(self, needle: str, timeout: float = 60.0) -> float:
+        """Seconds from the page's navigation start to the moment xterm.js had parsed output
+        containing ``needle`` (an ``onWriteParsed`` hook in the page: exact, whatever our polling
+        interval or a busy renderer)."""
+        hook = ("(() => { const t = window.__term, n = %s; window.__seen = window.__seen || {}; "
+                "const check = () => { if (window.__seen[n]) return; const b = t.buffer.active; "
+                "for (let y = 0; y < t.rows; y++) { const l = b.getLine(b.viewportY + y); "
+                "if (l && l.translateToString(true).includes(n)) { window.__seen[n] = performance.now(); return; } } }; "
+                "if (!window.__hooked) { window.__hooked = {}; } "
+                "if (!window.__hooked[n]) { window.__hooked[n] = t.onWriteParsed(check); } check(); })()")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.find_terminal():
+                self.evaluate(hook % json.dumps(needle))
+                seen = self.evaluate(f"(window.__seen || {{}})[{json.dumps(needle)}]")
+                if seen:
+                    return seen / 1000.0
+            time.sleep(0.05)
+        raise AssertionError(f"{needle!r} not on screen within {timeout:.0f}s; screen:\n{self.screen_text()}")
+
     def key(self, name: str) -> None:
         """Press a key: a name from ``_KEYS`` or one printable character."""
         if name in _KEYS:
