@@ -72,7 +72,7 @@ def measure(quick: bool = False) -> list[dict]:
         "note": (f"baseline: textual-serve + the same page serving the bare Textual app; {repeat} interleaved loads, "
                  f"median; ours {min(times['ours']):.2f}–{max(times['ours']):.2f} s, bare "
                  f"{min(times['bare']):.2f}–{max(times['bare']):.2f} s; first (cold-cache) load {cold:.2f} s; "
-                 "headless Chromium, 1280×800"),
+                 "headless Chromium, a 1280×800 window"),
     }]
 
 
