@@ -15,15 +15,22 @@ What we change from textual-serve's defaults:
   works through an SSH tunnel (``ssh -L 9000:localhost:8000``) or under another host name, where
   textual-serve would write ``ws://127.0.0.1:8000`` into it;
 - a bind address other than loopback needs ``--host`` and prints a warning: anyone who can reach the
-  port drives the TUI with the operator's profile.
+  port drives the TUI with the operator's profile;
+- a tab's app process is forked from a process that has imported Textual and the app already
+  (``zygote.py``), instead of a new Python importing everything for each tab.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import os
 import shlex
+import shutil
+import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,17 +63,22 @@ def exposure_warning(host: str, readonly: bool) -> str | None:
             f"profile's credentials (no login in front of it). {advice}")
 
 
-def app_command(*, demo: bool = False, profile: str | None = None, readonly: bool = False,
-                seed: int = 7, speed: float = 60.0, scale: int = 1, python: str | None = None) -> str:
-    """The shell command textual-serve runs for each tab (it uses ``create_subprocess_shell``)."""
-    argv = [python or sys.executable, "-m", "tui"]
+def app_args(*, demo: bool = False, profile: str | None = None, readonly: bool = False,
+             seed: int = 7, speed: float = 60.0, scale: int = 1) -> list[str]:
+    """The TUI's arguments for each tab: the same options ``serve`` was given."""
+    argv: list[str] = []
     if demo:
         argv += ["--demo", "--seed", str(seed), "--speed", repr(speed), "--scale", str(scale)]
     if profile:
         argv += ["--profile", profile]
     if readonly:
         argv.append("--readonly")
-    return shlex.join(argv)
+    return argv
+
+
+def app_command(python: str | None = None, **options: Any) -> str:
+    """The shell command textual-serve runs for each tab (it uses ``create_subprocess_shell``)."""
+    return shlex.join([python or sys.executable, "-m", "tui", *app_args(**options)])
 
 
 def make_server(command: str, *, host: str = "127.0.0.1", port: int = 8000, title: str = "Cleanroom TUI") -> Any:
@@ -108,12 +120,41 @@ def make_server(command: str, *, host: str = "127.0.0.1", port: int = 8000, titl
 def serve(*, host: str, port: int, demo: bool, profile: str | None, readonly: bool,
           seed: int = 7, speed: float = 60.0, scale: int = 1, out: Any = None) -> int:
     out = out or sys.stderr
-    command = app_command(demo=demo, profile=profile, readonly=readonly, seed=seed, speed=speed, scale=scale)
+    options = {"demo": demo, "profile": profile, "readonly": readonly, "seed": seed, "speed": speed, "scale": scale}
     try:
-        server = make_server(command, host=host, port=port)
+        make_server("true")  # textual-serve importable? (before starting anything)
     except ServeUnavailable as exc:
         print(f"cleanroom-tui: {exc}", file=out)
         return 2
+    with _warm_starts(app_args(**options)) as command:
+        return _run(make_server(command or app_command(**options), host=host, port=port),
+                    host=host, port=port, demo=demo, profile=profile, readonly=readonly, out=out)
+
+
+@contextlib.contextmanager
+def _warm_starts(args: list[str]) -> Iterator[str | None]:
+    """The zygote (``tui/serve/zygote.py``) for the server's lifetime; yields the per-tab command
+    (None when ``CLEANROOM_TUI_SERVE_FORK=0``: a plain ``python -m tui`` per tab)."""
+    if os.environ.get("CLEANROOM_TUI_SERVE_FORK", "1") == "0":
+        yield None
+        return
+    from .zygote import client_command
+
+    runtime = tempfile.mkdtemp(prefix="cleanroom-serve-")  # 0700: only we reach the socket
+    path = os.path.join(runtime, "zygote.sock")
+    proc = subprocess.Popen([sys.executable, "-m", "tui.serve.zygote", path], stdin=subprocess.DEVNULL)
+    try:
+        yield client_command(path, args)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        shutil.rmtree(runtime, ignore_errors=True)
+
+
+def _run(server: Any, *, host: str, port: int, demo: bool, profile: str | None, readonly: bool, out: Any) -> int:
     warning = exposure_warning(host, readonly)
     if warning:
         print(f"cleanroom-tui: {warning}", file=out)
