@@ -240,7 +240,7 @@ class BaseScreen(Screen):
         if table is None:
             self.notify("No table here to export.", markup=False)
             return
-        from ...core.exports import exists_problem, slug, unique_name
+        from ...core.export import exists_problem, slug, unique_name
         from .prompt import PromptScreen
 
         default = unique_name(slug(table.title, "table"))  # never an existing file's name

@@ -517,7 +517,7 @@ class EventsScreen(BaseScreen):
 
     def action_export(self) -> None:
         """``e``: the current view (filter, search, order; loaded events only) as CSV or JSON."""
-        from ...core.exports import exists_problem, unique_name
+        from ...core.export import exists_problem, unique_name
         from .prompt import PromptScreen
 
         feed = self.feed
@@ -545,7 +545,7 @@ class EventsScreen(BaseScreen):
 
     def action_export_server(self) -> None:
         """``E``: the API's own CSV export of the whole (server-filtered) log, streamed to a file."""
-        from ...core.exports import exists_problem, unique_name
+        from ...core.export import exists_problem, unique_name
         from .prompt import PromptScreen
 
         # "-all": the whole log; "-filtered": the whole of what the server filter selects

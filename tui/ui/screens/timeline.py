@@ -299,7 +299,7 @@ class TimelineScreen(BaseScreen):
         self.table.focus()
 
     def action_export(self) -> None:
-        from ...core.exports import exists_problem, slug, unique_name
+        from ...core.export import exists_problem, slug, unique_name
         from .prompt import PromptScreen
 
         default = unique_name(f"timeline-{slug(self.parent_target.name, 'liveramp')}")
