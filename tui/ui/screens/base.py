@@ -22,6 +22,7 @@ from textual.widgets import Input, TabbedContent
 
 from ...core.session import Session
 from ..bindings import WRITE_ACTIONS, bindings
+from ..delivery import exported
 from ..text import clipboard
 from ..widgets.breadcrumbs import Breadcrumbs
 from ..widgets.context_header import ContextHeader
@@ -239,11 +240,10 @@ class BaseScreen(Screen):
         if table is None:
             self.notify("No table here to export.", markup=False)
             return
+        from ...core.export import exists_problem, slug, unique_name
         from .prompt import PromptScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        slug = "".join(ch if ch.isalnum() else "-" for ch in table.title.lower()).strip("-") or "table"
-        default = f"./{slug}-{stamp}.csv"
+        default = unique_name(slug(table.title, "table"))  # never an existing file's name
 
         def write(answer: str | None) -> None:
             if not answer:
@@ -255,11 +255,12 @@ class BaseScreen(Screen):
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error",
                             markup=False)
                 return
-            self.notify(f"Exported {rows} rows to {path}", title="Export", markup=False)
+            exported(self.app, path, f"Exported {rows} rows to {path}")
 
         self.app.push_screen(PromptScreen(
             f"Export {table.title} ({len(table.visible_rows())} rows shown) to:", default,
-            help="A path ending in .json writes JSON; anything else writes CSV."), write)
+            help="A path ending in .json writes JSON; anything else writes CSV. An existing file is never "
+                 "replaced.", check=exists_problem), write)
 
     def _tabs(self) -> TabbedContent | None:
         found = list(self.query(TabbedContent))

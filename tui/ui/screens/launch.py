@@ -310,9 +310,10 @@ class LaunchScreen(BaseScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id in self._ids:
             event.stop()
-            self._touched.add(self._ids[event.input.id])
-            self.show_errors()
-            self.focus_next()
+            key = self._ids[event.input.id]
+            self._touched.add(key)
+            if key not in self.show_errors():
+                self.focus_next()  # a rejected value keeps the focus, so the fix is typed into it
 
     def _set(self, key: str, value: str) -> None:
         form = self.form
@@ -441,8 +442,10 @@ class LaunchScreen(BaseScreen):
         plan = self.plan
         launcher = self.launcher
         if plan.kind == "flow":
+            # the id the client will send: the platform may take the flow's ID or its flowID (issue 21)
+            flow_id = getattr(self.session.client, "flow_path_id", lambda i: i)(plan.flow_id)
             title, path = "Launch a flow run", (f"/v1/cleanrooms/{plan.cleanroom_id}/cleanroom-flows/"
-                                                f"{plan.flow_id}/cleanroom-flow-runs")
+                                                f"{flow_id}/cleanroom-flow-runs")
             context = [("Profile", f"{self.session.name} (LiveRamp)"), ("Flow", plan.context.label)]
         else:
             title, path = "Launch a question run", f"/v1/cleanroom-questions/{plan.question_id}/create-run"
@@ -490,7 +493,7 @@ class LaunchScreen(BaseScreen):
                                                 allow_duplicate=allow_duplicate)
         except InvalidParameters as exc:
             self._submitted = True
-            self.show_errors()
+            self._focus_first_invalid(self.show_errors())
             self._message("Not sent: " + plain("; ".join(exc.errors.values()), 500), error=True)
             return
         except DuplicateLaunch as exc:  # launched from elsewhere meanwhile: ask again
