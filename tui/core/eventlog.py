@@ -564,9 +564,24 @@ def session_fetch(session: Any, cid: str) -> PageFetch:
 
     async def fetch(page: int, per_page: int, order_by: str, filter: str | None) -> tuple[list[Any], int | None]:
         result = await session.call(lambda c: c.list_events(cid, page, per_page, order_by, filter))
-        return result.items, result.total_results
+        return with_unreadable(result.items, getattr(result, "problems", ())), result.total_results
 
     return fetch
+
+
+UNREADABLE_TYPE = "UNREADABLE"
+
+
+def with_unreadable(items: Sequence[Any], problems: Sequence[Any]) -> list[Any]:
+    """A page's events with each one that could not be read (``tui.api.items.ItemProblem``) as a
+    marked stand-in at its place: the page keeps its length (no gap to read again) and the log
+    shows "⚠ 1 item could not be read: field, value" where the event would be (issue 16)."""
+    out = list(items)
+    for problem in sorted(problems, key=lambda p: p.index):
+        out.insert(min(problem.index, len(out)), {
+            "type": UNREADABLE_TYPE, "company_id": "", "event_date_time": None,
+            "message": f"⚠ 1 item could not be read: {problem.describe()}"})
+    return out
 
 
 # --------------------------------------------------------------------------- exports of the view
