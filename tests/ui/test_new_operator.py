@@ -235,3 +235,51 @@ async def test_keys_that_do_nothing_say_why(world):
         assert isinstance(app.screen, FlowRunScreen)
         await press(pilot, "u")
         assert any("COMPLETED: only a PAUSED flow run can be resumed" in m for m in toasts(app)), toasts(app)
+
+
+# ---------------------------------------------------------------------------- item 13
+async def test_after_a_restart_a_flow_runs_board_row_names_its_flow(make_app, clock):
+    from tui.ui.app import CleanroomApp
+    from tui.ui.jump_index import Target
+
+    store = Store.in_memory(now=clock.now)
+    app = make_app(store=store)
+    lr = app.sessions[0].demo.app().state.liveramp
+    run = next(r for r in lr.flow_runs.values() if r.pause_level)
+    flow = lr.flows[run.flow_id]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        # as the flow screen does when a run is launched or watched from it
+        app.jumps.add(Target("flow", flow.id, flow.name, "demo-liveramp", flow.display_id))
+        app.watching.watcher.watch_flow_run("demo-liveramp", flow.room_id, flow.id, run.id, name=run.name,
+                                            launched=False)
+        await press(pilot, "b")
+        row = app.screen.table.row(f"demo-liveramp|flow_run|{run.id}")
+        assert row.cells[4].plain.startswith(flow.display_id)
+    again = CleanroomApp(app.sessions)
+    again.animation_level = "none"
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        await press(pilot, "b")
+        row = again.screen.table.row(f"demo-liveramp|flow_run|{run.id}")
+        assert row.cells[4].plain.startswith(flow.display_id), row.cells[4].plain
+
+
+async def test_dataset_stats_count_attribute_columns_as_the_summary_does(world):
+    import re
+
+    app, _lr, inf = world
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        collabs = table(app, "#table-1")
+        target = next(r for r in collabs.visible_rows() if r.cells[3].plain == "STATUS_ACTIVE"
+                      and r.cells[1].plain == "Northwind Retail")
+        await open_key(pilot, collabs, target.key)
+        app.screen.show_tab("stats")
+        await wait_for_workers(pilot)
+        text = screen_text(app)
+        summary = int(re.search(r"Attribute columns\s+(\d+)\s", text).group(1))
+        title = app.screen.query_one("#attribute-stats-pane .pane-title", Static).render().plain
+        assert title.startswith(f"Attribute columns · {summary}"), (summary, title)
+        rows = table(app, "#attribute-stats-pane").row_count
+        assert rows == summary or f"· {rows} representations" in title

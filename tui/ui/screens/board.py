@@ -17,6 +17,7 @@ Enter opens the run (results once it completed), ``R`` launches it again with th
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,6 +49,7 @@ GROUPS = (
 )
 KIND_LABELS = {"question_run": "question run", "flow_run": "flow run", "insight_query": "insight query"}
 GROUP_PREFIX = "group:"
+WHERE_KIND, WHERE_KEY = "board-where", "labels"
 
 
 def row_key(key: tuple[str, str, str]) -> str:
@@ -71,6 +73,8 @@ class RunsBoardScreen(BaseScreen):
         super().__init__(sessions[0] if sessions else None)
         self.sessions = list(sessions)
         self._select = select
+        self._where_labels: dict[str, dict[str, str]] = {}
+        self._where_dirty: set[str] = set()
 
     def header_sessions(self) -> list[Session]:
         return self.sessions
@@ -118,6 +122,8 @@ class RunsBoardScreen(BaseScreen):
         hub = self.cr_app.watching
         entries = hub.entries()
         self.table.set_rows(self.rows(entries))
+        if self._where_dirty:
+            self._save_where()
         polled = [e.snapshot.polled_at for e in entries if e.snapshot.polled_at is not None]
         self._as_of["board"] = max(polled) if polled else hub.now()  # the header's "as of"
         self.update_chrome()
@@ -182,8 +188,29 @@ class RunsBoardScreen(BaseScreen):
         kind = {"question_run": "question", "flow_run": "flow", "insight_query": "collaboration"}.get(snap.kind)
         if snap.parent_id and kind:
             target = jumps.get(snap.profile, kind, snap.parent_id)
-            return Text(plain(target.label if target else snap.parent_id, 40))
+            known = self._where_labels.setdefault(snap.profile, self._load_where(snap.profile))
+            key = f"{kind}:{snap.parent_id}"
+            if target is not None and known.get(key) != target.label:
+                known[key] = target.label  # for the next start, before the flow is loaded again
+                self._where_dirty.add(snap.profile)
+            return Text(plain(target.label if target else known.get(key) or snap.parent_id, 40))
         return Text(DASH, style="dim")
+
+    # the question / flow / collaboration a run belongs to, as last seen (CRF-… name, not a uuid):
+    # after a restart the jump index knows a flow only once its room's flows are loaded again
+    def _load_where(self, profile: str) -> dict[str, str]:
+        try:
+            entry = self.cr_app.watching.store.get(profile, WHERE_KIND, WHERE_KEY)
+        except Exception:
+            return {}
+        value = getattr(entry, "value", None)
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    def _save_where(self) -> None:
+        for profile in self._where_dirty:
+            with contextlib.suppress(Exception):  # a label is a nicety: the uuid is shown instead
+                self.cr_app.watching.store.put(profile, WHERE_KIND, WHERE_KEY, self._where_labels[profile])
+        self._where_dirty.clear()
 
     def paint_meter(self) -> None:
         if not self.is_mounted:
