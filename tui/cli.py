@@ -10,7 +10,7 @@ import sys
 
 #: the headless commands (as ``tui.headless.parser.COMMANDS``; a test keeps the two equal)
 HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch")
-COMMANDS = ("emulator", "cache", *HEADLESS)
+COMMANDS = ("emulator", "cache", "serve", *HEADLESS)
 #: headless commands that read once and exit (no polling loop, no prompt)
 ONE_SHOT = ("rooms", "runs", "run", "status")
 #: top-level options that take a value (the next word is their value, not the command)
@@ -69,6 +69,10 @@ def build_parser(command: str | None = _EVERY) -> argparse.ArgumentParser:
         add_commands(sub, None if command == _EVERY else command)
     if command in (_EVERY, "cache"):
         _cache_parser(sub)
+    if command in (_EVERY, "serve"):
+        from .serve import add_parser
+
+        add_parser(sub)
     return parser
 
 
@@ -84,6 +88,8 @@ def _emulator_parser(sub: argparse._SubParsersAction) -> None:
                      help="enforce LiveRamp's limits with 429s (20 creates/h, 20 status reads/object/h, "
                           "2 tokens/24h)")
     emu.add_argument("--chaos", metavar="SPEC", help="fault injection spec (see README)")
+    emu.add_argument("--flow-ids", choices=("both", "ID", "flowID"), default="both",
+                     help="which id LiveRamp flow paths accept: the list item's ID, its flowID, or both")
 
 
 def _cache_parser(sub: argparse._SubParsersAction) -> None:
@@ -152,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         except ChaosSpecError as exc:
             parser.error(f"--chaos: {exc}")
         opts = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
-                               strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile)
+                               strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile,
+                               flow_ids=args.flow_ids)
         try:
             serve(opts, host=args.host, port=args.port)
         except KeyboardInterrupt:
@@ -165,6 +172,10 @@ def main(argv: list[str] | None = None) -> int:
         return _finish(code) if program else code
     if args.command == "cache":
         return _cache(args)
+    if args.command == "serve":
+        from .serve import main as serve
+
+        return serve(args)
     return _tui(args)
 
 
@@ -200,8 +211,10 @@ def _tui(args: argparse.Namespace) -> int:
             from .emulator.options import EmulatorOptions
 
             profiles = demo_profiles(args.speed)
-            demo_options = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
-                                           hostile=args.hostile)
+            from .config import state_dir
+
+            demo_options = EmulatorOptions.demo(state_dir(), seed=args.seed, speed=args.speed, scale=args.scale,
+                                                hostile=args.hostile)
         elif args.profile or cfg.default:
             profiles = [cfg.get(args.profile)]
             available = list(cfg.profiles.values())  # the switcher offers the others

@@ -34,6 +34,7 @@ BENCHES = {
     "results": ("tests.bench.bench_results", "1M-row result preview: first page, jump to end"),
     "watch": ("tests.bench.bench_watch", "watcher economy and idle CPU"),
     "idle": ("tests.bench.bench_idle_tui", "idle CPU of the running TUI watching 10 runs"),
+    "serve": ("tests.bench.bench_serve", "browser mode: page to first row vs textual-serve + bare app"),
 }
 
 

@@ -341,3 +341,62 @@ async def test_a_stored_first_screen_that_is_not_the_log_any_more_is_replaced_on
         assert t.selected.message == newest["message"]
         text = screen_text(app)
         assert "STALE painted event" not in text and newest["message"][:12] in text
+
+
+async def test_a_rejected_filter_keeps_the_focus_and_the_text_in_the_box(world, tmp_path, monkeypatch):
+    """Issue 18.1: retyping a corrected filter after a 400 goes into the box, never to the log's keys
+    (its ``e`` opened Export and overwrote a file)."""
+    monkeypatch.chdir(tmp_path)
+    app, _lr, inf = world
+    async with app.run_test(size=SIZE) as pilot:
+        screen, t = await open_events(pilot, inf)
+        box = screen.query_one("#server-filter", Input)
+        await press(pilot, "f", *"event_type eq", "enter")
+        assert "HTTP 400" in str(screen.query_one("#filter-error", Static).render())
+        assert screen.focused is box and box.value == "event_type eq"
+        await press(pilot, "space", *"'TYPE_DATASET_ADDED'")  # the fix is typed, not read as keys
+        assert app.screen is screen and box.value == "event_type eq 'TYPE_DATASET_ADDED'"
+        assert not list(tmp_path.iterdir())
+        await press(pilot, "enter")
+        assert screen.server_filter == box.value and screen.focused is t  # accepted: back to the log
+        assert 0 < screen.feed.total < len(busiest(inf).events)
+
+
+async def test_a_type_typed_as_shown_filters_and_an_empty_result_says_what_was_sent(world):
+    """Issue 18.3: the table shows DATASET_ADDED; typing that (or the wire TYPE_… value) filters the same."""
+    app, _lr, inf = world
+    collab = busiest(inf)
+    added = sum(1 for i in range(len(collab.events)) if truth(collab, i)["type"] == "TYPE_DATASET_ADDED")
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _t = await open_events(pilot, inf)
+        assert added and "DATASET_ADDED" in screen_text(app)
+        box = screen.query_one("#server-filter", Input)
+        for typed in ("event_type eq 'DATASET_ADDED'", "dataset_added", "event_type eq 'TYPE_DATASET_ADDED'"):
+            box.value = ""
+            await press(pilot, "f", *typed, "enter")
+            assert screen.feed.total == added, typed
+            assert box.value == "event_type eq 'TYPE_DATASET_ADDED'"  # the box shows what was sent
+        box.value = ""
+        await press(pilot, "f", *"company_id eq 'CMP.nobody'", "enter")
+        assert screen.feed.total == 0
+        error = str(screen.query_one("#filter-error", Static).render())
+        assert "No events match" in error and "filter=company_id eq 'CMP.nobody'" in error
+
+
+async def test_an_invalid_time_keeps_the_prompt_open_with_the_reason(world):
+    """Issue 18.1: ``t`` with a time that is not one says why under the field and keeps the text."""
+    from tui.ui.screens.prompt import PromptScreen
+
+    app, _lr, inf = world
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _t = await open_events(pilot, inf)
+        await press(pilot, "t")
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        field = prompt.query_one(Input)
+        field.value = ""
+        await press(pilot, *"2026-13-45", "enter")
+        assert app.screen is prompt and prompt.focused is field and field.value == "2026-13-45"
+        assert "Not a time: 2026-13-45" in screen_text(app)
+        await press(pilot, "escape")
+        assert app.screen is screen

@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input, Select
 
+from tests.helpers import open_flow_form
 from tui.store import Store
 from tui.ui.jump_index import Target
 from tui.ui.screens.board import RunsBoardScreen
@@ -52,28 +53,6 @@ async def open_form(pilot, app, world, display_id: str = TIMING) -> LaunchScreen
     await wait_for_workers(pilot)
     assert app.screen.form is not None
     return app.screen
-
-
-async def open_flow_form(pilot, app, world, *, pause: str) -> Target:
-    """Open the launch form of the demo's first flow, filled with valid values; ``pause`` is the
-    "pause after level" field ("" runs through). Returns the flow's target (its path: the room)."""
-    flow = next(iter(world.flows.values()))
-    room = world.cleanrooms[flow.room_id]
-    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
-    flow_t = Target("flow", flow.id, flow.name, "demo-liveramp", flow.display_id, path=(room_t,))
-    await wait_for_workers(pilot)
-    app.open(app.sessions[0], flow_t)
-    await wait_for_workers(pilot)
-    await press(pilot, "l")
-    screen = app.screen
-    assert isinstance(screen, LaunchScreen) and screen.plan.kind == "flow"
-    await wait_for_workers(pilot)
-    for i, f in enumerate(screen.form.fields):  # valid values for what the last run did not give
-        if not screen.form.values.get(f.key):
-            screen.query_one(f"#f-{i}").value = {"date": "2026-10-01", "integer": "7"}.get(f.kind, "x")
-    screen.query_one("#f-pause", Input).value = pause
-    await pilot.pause()
-    return flow_t
 
 
 def field_input(screen: LaunchScreen, name: str):
@@ -331,3 +310,46 @@ async def test_a_dropped_answer_creates_exactly_one_run_found_by_listing(lr_app)
         assert app.watching.is_watched("demo-liveramp", "question_run", run_id)
         store = app.watching.store
         assert store.journal_unresolved("demo-liveramp") == []
+
+
+async def test_enter_on_a_rejected_field_keeps_the_focus_and_the_text_there(lr_app):
+    """Issue 18.1: Enter on an invalid value flags it and stays in the field (the corrected value is
+    typed into it, not read as keys); Enter on a valid one moves on."""
+    app, world = lr_app
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot, app, world)
+        field = field_input(screen, "conversion_window")
+        field.focus()
+        field.value = ""
+        await press(pilot, *"fourteen", "enter")
+        assert "whole number" in field_error(screen, "conversion_window")
+        assert screen.focused is field and field.value == "fourteen"
+        field.value = ""
+        await press(pilot, "1", "4", "enter")
+        assert field_error(screen, "conversion_window") == "" and screen.focused is not field
+
+
+async def test_a_replay_level_that_is_not_one_keeps_the_prompt_open(lr_app):
+    """Issue 18.1: ``p`` (replay) with a start level that is not one says why under the field; nothing is sent."""
+    from tui.ui.screens.prompt import PromptScreen
+
+    app, world = lr_app
+    run = next(r for r in world.flow_runs.values() if world.flows[r.flow_id].room_id in world.cleanrooms)
+    flow = world.flows[run.flow_id]
+    room = world.cleanrooms[flow.room_id]
+    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
+    flow_t = Target("flow", flow.id, flow.name, "demo-liveramp", path=(room_t,))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        app.open(app.sessions[0], Target("flow_run", run.id, run.name, "demo-liveramp", path=(room_t, flow_t)))
+        await wait_for_workers(pilot)
+        await press(pilot, "p")
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        field = prompt.query_one(Input)
+        field.value = ""
+        await press(pilot, *"second", "enter")
+        assert app.screen is prompt and prompt.focused is field and field.value == "second"
+        assert "Not a level: second" in screen_text(app)
+        await press(pilot, "escape")
+        assert not any("replay" in k for k in app.sessions[0].client.calls)

@@ -132,3 +132,21 @@ async def test_run_again_is_refused_in_read_only_mode(make_app, clock):
         screen = app.screen
         await press(pilot, "R")
         assert app.screen is screen and not any(isinstance(s, QueryScreen) and s.prefill for s in app.screen_stack)
+
+
+async def test_ticking_datasets_with_the_keyboard_writes_the_starting_query(make_app, clock):
+    app = make_app(store=Store.in_memory(now=clock.now))
+    _inf, collab = _collaboration(app)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open(app.sessions[1], Target("collaboration", collab.id, collab.name, "demo-infosum"))
+        await wait_for_workers(pilot)
+        await press(pilot, "i")
+        screen = app.screen
+        await wait_for_workers(pilot)
+        picker = screen.query_one("#query-datasets", SelectionList)
+        assert screen.focused is picker
+        first, second = (picker.get_option_at_index(i).value for i in (0, 1))
+        await press(pilot, "space", "down", "space")  # the first space ticks the first dataset
+        assert sorted(picker.selected) == sorted([first, second])
+        text = screen.query_one("#query-text", TextArea).text
+        assert text == f"SELECT COUNT() FROM {first} INTERSECT {second}"

@@ -165,6 +165,11 @@ async def test_flow_graph_and_flow_run_nodes(world):
                 walk(child, depth + 1)
 
         walk(tree.root)
+        # the tree has the keys at once (no Tab first): j moves its cursor
+        assert app.screen.focused is tree
+        before = tree.cursor_line
+        await press(pilot, "j")
+        assert tree.cursor_line == before + 1
         assert {n.label for n in flow.nodes} <= {label.split()[0] for _d, label in labels}
         child = next(n for n in flow.nodes if n.parents)
         assert any(d >= 1 and label.startswith(child.label) for d, label in labels), "children nest under parents"
@@ -186,9 +191,12 @@ async def test_flow_graph_and_flow_run_nodes(world):
 
         collect(run_tree.root)
         assert statuses and set(statuses) == {"COMPLETED"}
-        run_tree.focus()
-        run_tree.move_cursor(run_tree.root.children[0])
-        await press(pilot, "enter")
+        # as a user does: the tree has focus, its cursor is on the first node; j, k, Enter opens it
+        assert app.screen.focused is run_tree
+        first = run_tree.root.children[0]
+        assert run_tree.cursor_node is first
+        await press(pilot, "j", "k", "enter")
+        assert "Report of " + first.data.label in screen_text(app)
         pane = app.screen.query_one(ResultsPane)
         assert pane.loaded > 0 and pane.table is not None and pane.table.row_count == pane.loaded
         assert "Report of" in screen_text(app)

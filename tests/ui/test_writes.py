@@ -138,3 +138,39 @@ async def test_add_and_remove_a_destination(world):
         await press(pilot, "tab", "enter")
         assert {r.key for r in table(app, "#collab-destinations-pane").visible_rows()} == before
         assert plain_rows(dests) is not None
+
+
+async def test_an_invalid_dataset_name_keeps_the_dialog_open_with_the_rule(world):
+    """Issue 18.1: Add dataset with an invalid name: the dialog stays, the error is under the field, the
+    name and the focus stay in it, and its hint says the rule (1–17 letters or digits)."""
+    from textual.widgets import Input
+
+    from tui.ui.screens.prompt import PromptScreen
+
+    app, _lr, inf = world
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        collabs = table(app, "#table-1")
+        mine = next(r for r in collabs.visible_rows() if r.cells[1].plain == "Northwind Retail"
+                    and r.cells[3].plain == "STATUS_ACTIVE")
+        await open_key(pilot, collabs, mine.key)
+        before = len(inf.collaborations[mine.key].datasets)
+        await press(pilot, "a", "enter")  # the first of our datasets
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert "1–17 letters or digits" in screen_text(app)
+        field = prompt.query_one(Input)
+        assert len(field.value) <= 17 and field.value.isalnum()  # the suggestion passes the rule
+        field.value = ""
+        await press(pilot, *"my sales", "enter")
+        assert app.screen is prompt and prompt.focused is field and field.value == "my sales"
+        assert "my sales is not a valid name" in screen_text(app)
+        taken = next(d.collaboration_dataset_name for d in inf.collaborations[mine.key].datasets)
+        field.value = taken
+        await press(pilot, "enter")  # the platform refuses a name used twice: said before sending
+        assert app.screen is prompt and "already a dataset's name" in screen_text(app)
+        field.value = "my"
+        await press(pilot, "end", *"Sales", "enter")
+        assert isinstance(app.screen, ConfirmScreen) and "mySales" in app.screen.body.plain
+        await press(pilot, "tab", "enter")
+        assert len(inf.collaborations[mine.key].datasets) == before + 1

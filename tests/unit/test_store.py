@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -139,16 +138,13 @@ def test_cap_is_applied_on_open(tmp_path, clock):
         assert small.get("p", "page", "99") is not None and small.get("p", "page", "0") is None
 
 
-def test_put_of_a_500_item_page_is_cheap(store):
+def test_put_of_a_500_item_page_round_trips(store):
     page = [{"id": f"00000000-0000-4000-8000-{i:012d}", "name": f"Run {i}", "status": "COMPLETED",
              "createdAt": "2026-11-02T09:00:00Z", "parameters": {"region": "EU", "limit": i}}
             for i in range(500)]
     store.put("p", "runs", "warm-up", page)
-    started = time.perf_counter()
-    for i in range(20):
+    for i in range(20):  # how fast is the benchmarks' job; this checks the pages survive
         store.put("p", "runs", f"page-{i}", page)
-    per_put = (time.perf_counter() - started) / 20
-    assert per_put < 0.05, f"put of a 500-item page took {per_put * 1000:.1f} ms"
     assert len(store.get("p", "runs", "page-19").value) == 500
 
 

@@ -47,6 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from .export import is_json_path, write_csv, write_json
 from .sanitize import plain
 
 PER_PAGE = 500  # the API's maximum (reference §5.1)
@@ -539,26 +540,11 @@ def csv_row(row: EventRow) -> tuple[str, ...]:
 def write_view(path: Path, rows: Iterable[EventRow]) -> int:
     """Write ``rows`` as JSON (``.json``: a list of API-shaped events) or CSV (the export's columns).
 
-    Values are written as received (a file, not a terminal); returns the number of rows.
+    Through :mod:`tui.core.export`: atomic, sanitised, formula-safe; returns the number of rows.
     """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.part")
-    count = 0
-    if path.suffix.lower() == ".json":
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write("[")
-            for count, row in enumerate(rows, 1):
-                fh.write(("\n" if count == 1 else ",\n") + json.dumps(row.as_api(), ensure_ascii=False))
-            fh.write("\n]\n")
-    else:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(CSV_HEADER)
-            for row in rows:
-                writer.writerow(csv_row(row))
-                count += 1
-    tmp.replace(path)
-    return count
+    if is_json_path(path):
+        return write_json(path, (row.as_api() for row in rows), indent=None)
+    return write_csv(path, CSV_HEADER, (csv_row(row) for row in rows))
 
 
 def read_export_csv(data: bytes | str) -> list[dict[str, str]]:
@@ -730,15 +716,9 @@ class ListFeed:
 
 
 def write_timeline(path: Path, entries: Iterable[TimelineEntry]) -> int:
-    path = Path(path)
+    """The timeline as JSON or CSV, through :mod:`tui.core.export` (atomic, sanitised, formula-safe)."""
     rows = [e.as_dict() for e in entries]
-    if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(rows, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
-    else:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(("time", "source", "subject", "status", "message", "ref_kind", "ref_id"))
-            for r in rows:
-                writer.writerow((r["time"], r["source"], r["subject"], r["status"], r["message"], r["ref_kind"],
-                                 r["ref_id"]))
-    return len(rows)
+    if is_json_path(path):
+        return write_json(path, rows)
+    columns = ("time", "source", "subject", "status", "message", "ref_kind", "ref_id")
+    return write_csv(path, columns, ([r[c] for c in columns] for r in rows))

@@ -37,6 +37,7 @@ from .params import (
     parse_date,
     validate_values,
 )
+from .sanitize import plain
 
 #: the platform documents no limit; a name longer than this is a paste accident
 MAX_NAME = 255
@@ -104,6 +105,22 @@ class _FormBase:
     name: str = ""
     name_edited: bool = False
     now: datetime | None = None
+    #: field key → why the value shown differs from the platform's (control characters made inert)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def _make_inert(self) -> None:
+        """Pre-filled values come from the platform (defaults, the last run's values): the form
+        shows and sends them sanitised, and says so where that changed them (issue 16)."""
+        title = plain(self.title, None)
+        if title != self.title:
+            self.title = title
+            self.notes[NAME_KEY] = "The title held control or invisible characters: the name uses it as shown."
+        for key, value in list(self.values.items()):
+            clean = plain(value, None)
+            if clean != value:
+                self.values[key] = clean
+                self.notes[key] = "The platform's value held control or invisible characters: shown and sent " \
+                                  "as here."
 
     def field(self, key: str) -> ParamField:
         for f in self.fields:
@@ -116,12 +133,12 @@ class _FormBase:
 
     def set_value(self, key: str, value: str) -> None:
         self.field(key)  # unknown keys are a caller bug
-        self.values[key] = value
+        self.values[key] = plain(value, None)  # a paste can hold anything; what is sent is inert
         if not self.name_edited:
             self.name = self.suggest_name()
 
     def set_name(self, name: str) -> None:
-        self.name = name
+        self.name = plain(name, None)
         self.name_edited = bool(name.strip())
         if not self.name_edited:
             self.name = self.suggest_name()
@@ -168,6 +185,7 @@ class LaunchForm(_FormBase):
         if title is None:
             title = str(getattr(params, "name", "") or getattr(params, "display_id", "") or "")
         form = cls(title=title, fields=fields, values=values, now=now, question_id=question_id)
+        form._make_inert()
         form.name = form.suggest_name()
         return form
 
@@ -224,6 +242,7 @@ class FlowLaunchForm(_FormBase):
                         values[key] = str(getattr(pvalue, "value", pvalue))
         form = cls(title=title or "Flow run", fields=fields, values=values, now=now, cleanroom_id=cleanroom_id,
                    flow_id=flow_id, node_labels=labels)
+        form._make_inert()
         form.name = form.suggest_name()
         return form
 

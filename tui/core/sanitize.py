@@ -7,6 +7,13 @@ objects, never as markup, so brackets stay brackets.
 
 Control characters are shown as their Unicode "control pictures" (ESC → ␛) rather than silently
 dropped, so an operator can see that something odd was in the data.
+
+Some characters are harmless to the terminal but measured differently by Textual and by terminals
+(issue 16), which leaves stray cells and cut statuses: zero-width format characters (ZWJ, tags,
+soft hyphen), variation selectors and emoji skin-tone modifiers are dropped (an emoji sequence
+falls apart into its emoji, each two cells everywhere), Hangul fillers (blank-looking letters
+Textual measures as 0 or 2 cells) become U+FFFD, and U+2028/U+2029 (line and paragraph separators)
+are treated as line breaks.
 """
 
 from __future__ import annotations
@@ -18,6 +25,14 @@ _SURROGATES = re.compile("[\ud800-\udfff]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _C0 = re.compile("[\x00-\x1f\x7f]")
 _C1 = re.compile("[\x80-\x9f]")
+# measured differently by Textual and terminals: zero-width format characters (ZWSP..ZWJ, word
+# joiner, invisible operators, BOM, soft hyphen, Mongolian vowel separator), variation selectors,
+# skin-tone modifiers and tag characters are dropped
+_ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\ufe00-\ufe0f"
+                         "\U0001f3fb-\U0001f3ff\U000e0000-\U000e007f\U000e0100-\U000e01ef]")
+# Hangul fillers: invisible letters, 0 cells to Textual and 1-2 to terminals
+_FILLERS = re.compile("[\u115f\u1160\u3164\uffa0]")
+_SEPARATORS = re.compile("[\u2028\u2029\x85]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -34,10 +49,13 @@ def plain(value: object, max_len: int | None = 500, *, single_line: bool = True)
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    text = _SEPARATORS.sub("\n", text)  # NEL (C1) and U+2028/2029 are line breaks, whatever follows
     if single_line:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
     text = _SURROGATES.sub("\ufffd", text)
     text = _BIDI.sub("", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _FILLERS.sub("\ufffd", text)
     text = _C0.sub(_picture, text) if single_line else _C0.sub(
         lambda m: m.group() if m.group() in "\n\t" else _picture(m), text)
     text = _C1.sub("\ufffd", text)

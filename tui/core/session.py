@@ -109,6 +109,19 @@ def _lazy_asgi_transport(world: DemoWorld) -> httpx.AsyncBaseTransport:
 OnlineListener = Callable[["Session", bool], None]
 
 
+class StoredConvention:
+    """A platform convention the client learned (which flow id it accepts), kept in the store per profile."""
+
+    def __init__(self, store: Any, profile: str, name: str) -> None:
+        self._store, self._profile, self._name = store, profile, name
+
+    def get(self) -> str | None:
+        return self._store.convention_get(self._profile, self._name)
+
+    def set(self, convention: str) -> None:
+        self._store.convention_put(self._profile, self._name, convention)
+
+
 class Session:
     """One profile: its platform client, the repo over the shared store, and the online flag.
 
@@ -128,6 +141,7 @@ class Session:
         self._transport = transport
         if now is None and self.demo is not None and self.demo.explicit_clock:
             now = self.demo.now
+        self._store = store
         self.repo = Repo(store, cache_namespace or profile.name, now or (lambda: datetime.now(UTC)))
         self.readonly = readonly or profile.read_only
         self.online = True
@@ -173,7 +187,10 @@ class Session:
             if self.platform == "liveramp":
                 from ..api.liveramp import LiveRampClient
 
-                self._client = LiveRampClient(profile, transport=self._transport, **self._client_options)
+                options = dict(self._client_options)
+                if self._store is not None and hasattr(self._store, "convention_get"):
+                    options.setdefault("flow_ids", StoredConvention(self._store, profile.name, "flow_ids"))
+                self._client = LiveRampClient(profile, transport=self._transport, **options)
             else:
                 from ..api.infosum import InfoSumClient
 

@@ -40,6 +40,14 @@ def create_app(options: EmulatorOptions | None = None) -> Starlette:
 
         seed(app.state.liveramp, app.state.infosum)
         app.add_middleware(SurrogateMiddleware)
+    if options.keep is not None:  # the demo: runs launched in earlier starts are still there
+        from .liveramp.keep import Keep
+
+        app.state.liveramp.keep = Keep(options.keep)
+        app.state.liveramp.keep.restore(app.state.liveramp, clock.now())
+    if options.id_salt is not None:  # after seeding (and hostile text): only new objects change
+        app.state.liveramp.ids.salt(options.id_salt)
+        app.state.infosum.ids.salt(options.id_salt)
     app.add_middleware(RequestIdMiddleware, seed=options.seed)
     from .date_header import DateHeaderMiddleware
 

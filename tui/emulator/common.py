@@ -15,6 +15,11 @@ class Ids:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
 
+    def salt(self, salt: int) -> None:
+        """From now on, ids differ per ``salt`` (the seeded world built before stays as it was): the
+        objects a demo process creates must not reuse the ids an earlier process gave out."""
+        self.rng = random.Random(f"{self.rng.getrandbits(64)}:{salt}")
+
     def uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
 

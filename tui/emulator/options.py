@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from .clock import Clock, ScaledClock
 
@@ -21,6 +24,24 @@ class EmulatorOptions:
     chaos: str | None = None
     #: seed every free-text field of both worlds with hostile strings (issue 10, tui/emulator/hostile.py)
     hostile: bool = False
+    #: which id LiveRamp flow paths accept: "both" (default), "ID" (the flow list item's) or "flowID"
+    #: (issue 21: the vendor's spec and SDK disagree; tests switch this to prove the client copes)
+    flow_ids: str = "both"
+    #: ids of objects created through the API are drawn from (seed, id_salt): the demo passes a
+    #: per-process value so they never repeat across starts; None keeps them deterministic (tests)
+    id_salt: int | None = None
+    #: a file where the LiveRamp world keeps the runs created through the API across starts (the
+    #: demo; tui/emulator/liveramp/keep.py); None keeps nothing
+    keep: Path | None = None
+
+    @classmethod
+    def demo(cls, keep_dir: Path, **kw: object) -> EmulatorOptions:
+        """The built-in demo's options: new ids unique to this process (time and pid), and the runs
+        launched in earlier demos kept in ``keep_dir`` (one file per seed and scale)."""
+        options = cls(**kw)  # type: ignore[arg-type]
+        options.id_salt = time.time_ns() ^ (os.getpid() << 20)
+        options.keep = keep_dir / f"demo-world-{options.seed}x{options.scale}.jsonl"
+        return options
 
     def make_clock(self) -> Clock:
         if self.clock is None:

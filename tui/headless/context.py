@@ -291,11 +291,10 @@ class Context:
             with self._lock:
                 now = self.now()
                 # the hourly cap is law; the recommended 5-min spacing is for polling loops, not one-off reads
-                if not ledger.can_read(charge, now, urgent=True):
+                if not ledger.claim_read(charge, now, urgent=True):
                     free = ledger.next_read_at(charge, now, urgent=True)
                     return self._cached_or_raise(profile, kind, key, "budget",
                                                  f"status-read budget of {charge} spent until {clock(free)}")
-                ledger.record_read(charge, now)
         quick = self.quick(profile) if path is not None else None
         if quick is not None:
             answer = quick.get(path, params)
@@ -425,8 +424,11 @@ def select_profiles(args: argparse.Namespace, out: Output) -> tuple[list[Profile
         from ..emulator.options import EmulatorOptions
 
         speed = float(getattr(args, "speed", 60.0))
-        options = EmulatorOptions(seed=int(getattr(args, "seed", 7)), speed=speed,
-                                  scale=int(getattr(args, "scale", 1)))
+        from ..config import state_dir
+
+        # per-process ids and the kept runs: ``watch ID --demo`` after ``launch --demo`` finds the run
+        options = EmulatorOptions.demo(state_dir(), seed=int(getattr(args, "seed", 7)), speed=speed,
+                                       scale=int(getattr(args, "scale", 1)))
         if not getattr(args, "demo", False):
             out.note("no profile configured: using the built-in demo (see README: Profiles)", once="demo")
         return demo_profiles(speed), options

@@ -34,16 +34,15 @@ FOLLOW_MAX_INTERVAL = 60.0
 
 
 def event_types(values: list[str] | None) -> list[str]:
-    from ..api.infosum.filters import EVENT_TYPES
+    from ..api.infosum.filters import EVENT_TYPES, event_type_name
 
     out = []
     for value in values or []:
         for word in (w.strip() for w in value.split(",")):
             if not word:
                 continue
-            name = word.upper().replace("-", "_").replace(" ", "_")
-            name = name if name.startswith("TYPE_") else f"TYPE_{name}"
-            if name not in EVENT_TYPES:
+            name = event_type_name(word)  # the TUI's filter box reads types the same way
+            if name is None:
                 raise UsageError(f"--type {word!r}: unknown event type (known: "
                                  f"{', '.join(t.removeprefix('TYPE_') for t in EVENT_TYPES[1:])})")
             out.append(name)

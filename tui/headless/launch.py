@@ -159,11 +159,25 @@ def execute(ctx: Context) -> int:
     record = outcome_record(profile, ref, outcome)
     if outcome.note:
         ctx.out.note(outcome.note)
-    ctx.out.note(f"launched {outcome.object_id}; follow it with: cleanroom-tui watch {outcome.object_id} --until-done")
+    ctx.out.note(f"launched {outcome.object_id}; follow it with: "
+                 f"cleanroom-tui watch {outcome.object_id} --until-done{profile_flags(ctx, profile)}")
     ctx.out.document(record, lambda: ctx.out.pairs([
         ("Launched", outcome.object_id), ("Run", outcome.name), ("Status", text(record, "status")),
         ("Question", f"{ref.display_id} {ref.name}".strip()), ("Journal", outcome.journal_id or "")]))
     return exitcodes.OK
+
+
+def profile_flags(ctx: Context, profile: Any) -> str:
+    """The flags that reach the same platform (and, in the demo, the same world) from a new process."""
+    if profile.embedded:
+        options = ctx.demo_options
+        flags = " --demo"
+        for name, default in (("seed", 7), ("scale", 1)):
+            value = getattr(options, name, default)
+            if value != default:
+                flags += f" --{name} {value}"
+        return flags
+    return f" --profile {profile.name}" if getattr(ctx.args, "profile", None) else ""
 
 
 def outcome_record(profile: Any, ref: QuestionRef, outcome: Any) -> dict[str, Any]:

@@ -109,6 +109,8 @@ class CleanroomApp(App):
 
         for session in self.sessions:
             apply_cached(session)  # the header names the org from the first frame
+        if self.is_web:  # in a browser (cleanroom-tui serve): app.tcss's "App.-web" rules apply
+            self.add_class("-web")
         warnings = {w for s in self.sessions for w in getattr(s.repo.store, "warnings", []) or []}
         for warning in sorted(warnings):  # e.g. a corrupt cache file was moved aside
             self.notify(str(warning), title="Cache", severity="warning", markup=False, timeout=10)
@@ -226,7 +228,22 @@ class CleanroomApp(App):
         await asyncio.gather(*(s.aclose() for s in self.all_sessions.values()), return_exceptions=True)
         self.exit()
 
-    # ------------------------------------------------------------------ global actions
+    # ------------------------------------------------------------------ the gate (issue 16)
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast (screens' and widgets' ``notify`` end here) is plain text, sanitised: toasts
+        quote run names, ids and platform messages, and Textual draws their text as is."""
+        from ..core.sanitize import plain
+
+        super().notify(plain(message, 2000, single_line=False), title=plain(title, 200), severity=severity,
+                       timeout=timeout, markup=False)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """The clipboard (OSC 52) gets one inert line: a pasted newline would run in a shell."""
+        from .text import clipboard
+
+        super().copy_to_clipboard(clipboard(text))
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "refuse_write":
             return self.readonly

@@ -49,6 +49,24 @@ def s(value: Any, max_len: int | None = 200) -> str:
     return "" if value is None else plain(value, max_len)
 
 
+def editable(value: Any, max_len: int | None = None) -> str:
+    """Untrusted value → the text an ``Input``/``TextArea``/``Select`` is filled with (value,
+    placeholder, prompt). Inputs draw their value as is, so this is the only way to fill one with
+    platform text (tests/faults/test_gate.py fails on any other)."""
+    return "" if value is None else plain(value, max_len)
+
+
+def editable_lines(value: Any, max_len: int | None = None) -> str:
+    """Like :func:`editable` for a ``TextArea`` (newlines and tabs kept)."""
+    return "" if value is None else plain(value, max_len, single_line=False)
+
+
+def clipboard(value: Any) -> str:
+    """Untrusted value → what ``y`` puts on the clipboard: one line, no control characters (a
+    pasted newline would run the rest of the line in a shell)."""
+    return plain(value, None).strip()
+
+
 def multiline(value: Any, max_len: int = 4000) -> Text:
     """Untrusted text that may span lines (descriptions, SQL): newlines kept, the rest made inert."""
     if not value:

@@ -118,6 +118,36 @@ class Bare(str):
         return super().__new__(cls, value)
 
 
+def event_type_name(word: str) -> str | None:
+    """``dataset_added`` / ``DATASET_ADDED`` / ``TYPE_DATASET_ADDED`` → ``TYPE_DATASET_ADDED`` (the wire
+    value); None for a word that names no known type. Screens and exports show types without the
+    prefix, so what people type is often the short form."""
+    name = word.strip().upper().replace("-", "_").replace(" ", "_")
+    name = name if name.startswith("TYPE_") else f"TYPE_{name}"
+    return name if name in EVENT_TYPES else None
+
+
+_EVENT_TYPE_CMP = re.compile(r"\b(event_type\s+(?:eq|ne)\s+)(?:'([^']*)'|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def event_filter_wire(text: str) -> str:
+    """An event-log filter as typed → the filter to send: event types written as shown (without
+    ``TYPE_``, any case) get their wire spelling, and a bare type name (or several, comma-separated)
+    is shorthand for ``event_type eq '…'``. Anything else is sent as typed, for the server to judge."""
+    text = text.strip()
+    words = [w.strip().strip("'") for w in text.split(",")]
+    names = [event_type_name(w) for w in words] if text else []
+    if names and all(names):
+        return str(any_of("event_type", dict.fromkeys(names)))
+
+    def wire(match: re.Match[str]) -> str:
+        value = match.group(2) if match.group(2) is not None else match.group(3)
+        name = event_type_name(value)
+        return match.group(1) + quote(name) if name and name != value else match.group(0)
+
+    return _EVENT_TYPE_CMP.sub(wire, text)
+
+
 def field_name(name: str) -> str:
     if not isinstance(name, str) or not FIELD_RE.match(name):
         raise ValueError(f"invalid filter/order_by field name: {name!r} (expected [a-z_]+)")
@@ -299,6 +329,6 @@ def check_order_by(endpoint: str, text: str | None) -> None:
 
 __all__ = [
     "EVENT_TYPES", "FILTER_FIELDS", "ORDER_BY_COLUMNS", "Bare", "Filter", "and_", "any_of", "check_filter",
-    "check_order_by", "co", "eq", "field_name", "ge", "group", "gt", "ico", "inc", "le", "lt", "nc", "ne",
+    "check_order_by", "co", "eq", "event_filter_wire", "event_type_name", "field_name", "ge", "group", "gt", "ico", "inc", "le", "lt", "nc", "ne",
     "not_", "or_", "order_by", "quote", "render_value", "rfc3339",
 ]

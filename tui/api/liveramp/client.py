@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -90,6 +90,9 @@ MAX_DESTINATIONS_PAGE = 100
 _LIST_KEYS = ("content", "items", "data", "results", "response")
 
 OnCall = Callable[[str, str, "int | None"], None]
+#: which id a flow path takes: the flow list item's ``ID`` (the SPEC calls the parameter "Cleanroom Flow
+#: ID") or its ``flowID`` (what the vendor SDK and the "Example Flow Run Workflow" page put there)
+FLOW_ID, FLOW_FLOW_ID = "ID", "flowID"
 Day = date | datetime | str
 
 
@@ -153,8 +156,23 @@ def _items(data: Any) -> list[Any]:
     return []
 
 
+class FlowIdMemory(Protocol):
+    """Where a profile remembers which flow-id convention its platform accepted (the store)."""
+
+    def get(self) -> str | None: ...
+
+    def set(self, convention: str) -> None: ...
+
+
 class LiveRampClient:
-    """One profile's connection to LiveRamp Clean Room (or its emulator)."""
+    """One profile's connection to LiveRamp Clean Room (or its emulator).
+
+    Flow paths (``…/cleanroom-flows/{id}/…``): the public sources disagree on which id goes there,
+    so the client sends the list item's ``ID``; when the platform answers 404 it sends the same call
+    once more with the flow's ``flowID`` (a 404 means nothing was done, so this is safe even for
+    the create-flow-run POST; any other error is never repeated), and remembers the convention that
+    worked in ``flow_ids`` so later calls — and later processes — go straight to it.
+    """
 
     def __init__(
         self,
@@ -166,8 +184,14 @@ class LiveRampClient:
         token_cache_dir: Path | None = None,
         now: Now | None = None,
         on_call: OnCall | None = None,
+        flow_ids: FlowIdMemory | None = None,
     ) -> None:
         self.profile = profile
+        self._flow_memory = flow_ids
+        #: the convention this platform accepts, once known (FLOW_ID or FLOW_FLOW_ID)
+        self.flow_convention: str | None = flow_ids.get() if flow_ids is not None else None
+        #: either id of a flow seen in an answer -> (ID, flowID)
+        self._flow_aliases: dict[str, tuple[str, str]] = {}
         self.base_url = api_root(profile)
         #: requests sent, keyed ``"METHOD /v1/path"`` (retries and token requests included)
         self.calls: Counter[str] = Counter()
@@ -647,6 +671,58 @@ class LiveRampClient:
     def _flow(self, cleanroom_id: str, flow_id: str) -> str:
         return f"/cleanrooms/{_seg(cleanroom_id)}/cleanroom-flows/{_seg(flow_id)}"
 
+    def _learn_flows(self, flows: Sequence[Flow]) -> None:
+        for flow in flows:
+            if flow.id and flow.flow_id:
+                self._flow_aliases[flow.id] = self._flow_aliases[flow.flow_id] = (flow.id, flow.flow_id)
+
+    async def _flow_ids(self, cleanroom_id: str, flow_id: str) -> tuple[str, str] | None:
+        """(ID, flowID) of a flow named by either id: from answers seen, else from the room's flow list."""
+        if flow_id not in self._flow_aliases:
+            offset = 0
+            while True:
+                page = await self.list_flows(cleanroom_id, limit=100, offset=offset)
+                if flow_id in self._flow_aliases or len(page.clean_room_flows) < 100:
+                    break
+                offset += 100
+        return self._flow_aliases.get(flow_id)
+
+    def flow_path_id(self, flow_id: str) -> str:
+        """The id this client will put in a flow path for ``flow_id`` (what a confirmation shows)."""
+        ids = self._flow_aliases.get(flow_id)
+        if ids is None:
+            return flow_id
+        return ids[1] if self.flow_convention == FLOW_FLOW_ID else ids[0]
+
+    def _remember_flow_convention(self, convention: str) -> None:
+        if convention != self.flow_convention:
+            self.flow_convention = convention
+            if self._flow_memory is not None:
+                self._flow_memory.set(convention)
+
+    async def _on_flow(self, cleanroom_id: str, flow_id: str, suffix: str,
+                       call: Callable[[str], Awaitable[T]]) -> T:
+        """``call(path)`` for a flow path, with the id convention the platform accepts (class docstring)."""
+        ids = self._flow_aliases.get(flow_id)
+        if ids is None and self.flow_convention == FLOW_FLOW_ID:
+            ids = await self._flow_ids(cleanroom_id, flow_id)  # go straight to the remembered convention
+        first = flow_id if ids is None else ids[1 if self.flow_convention == FLOW_FLOW_ID else 0]
+        try:
+            result = await call(self._flow(cleanroom_id, first) + suffix)
+        except ApiError as exc:
+            if exc.status != 404:
+                raise
+            ids = ids or await self._flow_ids(cleanroom_id, flow_id)
+            if ids is None or ids[0] == ids[1]:
+                raise
+            other = ids[1] if first == ids[0] else ids[0]
+            result = await call(self._flow(cleanroom_id, other) + suffix)
+            self._remember_flow_convention(FLOW_FLOW_ID if other == ids[1] else FLOW_ID)
+            return result
+        if ids is not None and ids[0] != ids[1]:
+            self._remember_flow_convention(FLOW_FLOW_ID if first == ids[1] else FLOW_ID)
+        return result
+
     def _flow_run(self, cleanroom_id: str, run_id: str) -> str:
         return f"/cleanrooms/{_seg(cleanroom_id)}/cleanroom-flow-runs/{_seg(run_id)}"
 
@@ -657,30 +733,38 @@ class LiveRampClient:
         body: dict[str, Any] = {"filters": [], "limit": limit, "offset": offset}
         if search:
             body["search"] = search
-        return self._one(FlowList, await self._json("POST", path, json_body=body, write=False), path)
+        flows = self._one(FlowList, await self._json("POST", path, json_body=body, write=False), path)
+        self._learn_flows(flows.clean_room_flows)
+        return flows
 
     async def get_flow(self, cleanroom_id: str, flow_id: str) -> Flow:
-        path = self._flow(cleanroom_id, flow_id)
-        data = await self._json("GET", path)
-        if isinstance(data, dict) and isinstance(data.get("cleanRoomFlow"), dict):
-            data = data["cleanRoomFlow"]
-        return self._one(Flow, data, path)
+        async def call(path: str) -> Flow:
+            data = await self._json("GET", path)
+            if isinstance(data, dict) and isinstance(data.get("cleanRoomFlow"), dict):
+                data = data["cleanRoomFlow"]
+            flow = self._one(Flow, data, path)
+            self._learn_flows([flow])
+            return flow
+
+        return await self._on_flow(cleanroom_id, flow_id, "", call)
 
     async def flow_node_details(self, cleanroom_id: str, flow_id: str) -> list[FlowNodeDetail]:
-        path = f"{self._flow(cleanroom_id, flow_id)}/node-details"
-        data = await self._json("GET", path)
-        if isinstance(data, dict) and isinstance(data.get("nodes"), list):
-            data = data["nodes"]
-        return self._many(FlowNodeDetail, data, path)
+        async def call(path: str) -> list[FlowNodeDetail]:
+            data = await self._json("GET", path)
+            if isinstance(data, dict) and isinstance(data.get("nodes"), list):
+                data = data["nodes"]
+            return self._many(FlowNodeDetail, data, path)
+
+        return await self._on_flow(cleanroom_id, flow_id, "/node-details", call)
 
     async def flow_run_parameters(self, cleanroom_id: str, flow_id: str) -> FlowRunParameters:
-        return await self._get_one(FlowRunParameters, f"{self._flow(cleanroom_id, flow_id)}/flow-run-parameters")
+        return await self._on_flow(cleanroom_id, flow_id, "/flow-run-parameters",
+                                   lambda path: self._get_one(FlowRunParameters, path))
 
     async def decision_configurations(self, cleanroom_id: str, flow_id: str,
                                       node_identifier: str | None = None) -> DecisionConfiguration:
-        return await self._get_one(DecisionConfiguration,
-                                   f"{self._flow(cleanroom_id, flow_id)}/decision-configurations",
-                                   {"nodeIdentifier": node_identifier})
+        return await self._on_flow(cleanroom_id, flow_id, "/decision-configurations", lambda path: self._get_one(
+            DecisionConfiguration, path, {"nodeIdentifier": node_identifier}))
 
     async def create_flow_run(
         self,
@@ -699,7 +783,6 @@ class LiveRampClient:
 
         ``nodes``: ``[{nodeIdentifier, parameters: {name: value}}]``; ``pause_level`` 2 → ``"Level-2"``.
         """
-        path = f"{self._flow(cleanroom_id, flow_id)}/cleanroom-flow-runs"
         branch_text = ",".join(branches) if isinstance(branches, list) else (branches or "")
         if not branch_text:  # as the SDK: without branches these switches must be off
             exclude_nodes_without_tags = ignore_parent_child_rule = False
@@ -716,12 +799,17 @@ class LiveRampClient:
         })
         if dataset_assignments:
             body["datasetAssignments"] = dataset_assignments
-        return self._one(FlowRun, await self._json("POST", path, json_body=body), path)
+
+        async def call(path: str) -> FlowRun:
+            # sent once per id: a 404 created nothing, so the other id may be tried (_on_flow)
+            return self._one(FlowRun, await self._json("POST", path, json_body=body), path)
+
+        return await self._on_flow(cleanroom_id, flow_id, "/cleanroom-flow-runs", call)
 
     async def list_flow_runs(self, cleanroom_id: str, flow_id: str, search: str | None = None,
                              limit: int = 30, offset: int = 0) -> FlowRunList:
-        return await self._get_one(FlowRunList, f"{self._flow(cleanroom_id, flow_id)}/cleanroom-flow-runs",
-                                   {"search": search, "limit": limit, "offset": offset})
+        return await self._on_flow(cleanroom_id, flow_id, "/cleanroom-flow-runs", lambda path: self._get_one(
+            FlowRunList, path, {"search": search, "limit": limit, "offset": offset}))
 
     async def get_flow_run(self, cleanroom_id: str, run_id: str) -> FlowRun:
         return await self._get_one(FlowRun, self._flow_run(cleanroom_id, run_id))

@@ -56,6 +56,19 @@ def routes(world: World) -> list[Route]:
                          getters=getters, order_keys=order, default_order=[("created_time", True)],
                          render=lambda d: render.destination_instance(d))
 
+    async def destination_instance(request, user):
+        """One destination: the caller's own, or one a collaboration it belongs to lists (the
+        collaboration lists it, so the playbook's "confirm the destination exists" step must work for
+        it). Only the owner sees its configuration (GUESS: partners get the summary)."""
+        dest_id = request.path_params["destination_id"]
+        dest = world.destinations.get(dest_id)
+        visible = dest is not None and (dest.owner_id == user.company_id or any(
+            c.is_member(user.company_id) and c.destination(dest_id) is not None
+            for c in world.collaborations.values()))
+        if not visible:
+            raise not_found(f"destination {dest_id} not found")
+        return {"destination": render.destination_instance(dest, full=dest.owner_id == user.company_id)}
+
     async def destination_types(request, user):
         return {"destination_types": [{"id": i, "name": n} for i, n in world.destination_types.items()]}
 
@@ -94,6 +107,8 @@ def routes(world: World) -> list[Route]:
         Route("/v2/accounts/companies/display_name", endpoint(world, company_name), methods=["GET"]),
         Route("/v2/destinations/instances", endpoint(world, destination_instances), methods=["GET"]),
         Route("/v2/destinations/types", endpoint(world, destination_types), methods=["GET"]),
+        Route("/v2/destinations/instances/{destination_id}", endpoint(world, destination_instance),
+              methods=["GET"]),
         Route("/v2/datasets", endpoint(world, datasets), methods=["GET"]),
         Route("/v2/datasets/{dataset_id}", endpoint(world, dataset), methods=["GET"]),
         # health answers without a key so a client can tell "server up" from "key wrong" (GUESS)

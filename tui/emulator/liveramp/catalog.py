@@ -142,7 +142,7 @@ TEMPLATES: list[Template] = [
         f"Revenue Attribution ({touch})", "Attribution",
         f"Revenue attributed to exposed users with a {touch.lower()} model and custom attribution windows.",
         "ANALYTICAL",
-        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Data")},
+        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Events")},
         [_int("click_attribution_window", "Click attribution window (days)", "14"),
          _int("imp_attribution_window", "Impression attribution window (days)", "14", default="7"),
          *_partition("exposures"), *_partition("conversions")],
@@ -154,7 +154,7 @@ TEMPLATES: list[Template] = [
         "Conversion Timing", "Attribution",
         "How many days pass between first exposure and conversion.",
         "ANALYTICAL",
-        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Data")},
+        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Events")},
         [_int("conversion_window", "Conversion window (days)", "30"), *_partition("conversions")],
         [_seq("days_to_convert"), _count("conversions", 50, 40_000), _ratio("cumulative_pct", 1, 100)],
         30, "select datediff(day, e.first_seen, c.event_time) as days_to_convert, count(*) from @exposures e ...",
@@ -163,7 +163,7 @@ TEMPLATES: list[Template] = [
         "Optimal Frequency", "Reach & Frequency",
         "Conversion rate by exposure frequency to find the point of diminishing returns.",
         "ANALYTICAL",
-        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Data")},
+        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Events")},
         [_int("max_frequency", "Maximum frequency bucket", "20", default="15"), *_partition("exposures")],
         [_seq("frequency"), _count("users", 1_000, 900_000), _ratio("conversion_rate", 0.1, 6.5)],
         20, "select frequency, count(distinct rampid) as users from (select rampid, count(*) frequency from @exposures ...)",
@@ -182,7 +182,7 @@ TEMPLATES: list[Template] = [
         "Media Overlap by Publisher", "Overlap",
         "Share of your converters reached by each publisher in the clean room.",
         "ANALYTICAL",
-        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Data")},
+        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Events")},
         [*_partition("exposures")],
         [_dim("publisher", PUBLISHERS), _count("overlap_users", 1_000, 600_000), _ratio("pct_of_converters", 1, 64)],
         6, "select publisher, count(distinct e.rampid) from @exposures e join @conversions c using (rampid) group by 1",
@@ -191,7 +191,7 @@ TEMPLATES: list[Template] = [
         "Incremental Lift by Channel", "Measurement",
         "Test-versus-control lift in conversion rate for one channel.",
         "ANALYTICAL",
-        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Data")},
+        {"exposures": ("AdExposure", "Ad Exposure"), "conversions": ("Conversion", "Conversion Events")},
         [_enum("channel", "Channel", ["DISPLAY", "VIDEO", "CTV", "SOCIAL"]),
          _int("control_group_pct", "Control group (%)", "10", default="10"), *_partition("exposures")],
         [_dim("region", REGIONS), _ratio("test_conversion_rate", 0.5, 6), _ratio("control_conversion_rate", 0.3, 5),
@@ -240,7 +240,7 @@ def template(title: str) -> Template:
 DATA_SOURCES = [
     ("CLIENT_AWS_S3", "Client AWS S3", "AWS S3 Credential"),
     ("GOOGLE_CLOUD_STORAGE", "Google Cloud Storage", "Google Service Account"),
-    ("SNOWFLAKE", "Snowflake", "Snowflake Credential"),
+    ("SNOWFLAKE", "Snowflake", "Snowflake Account"),
     ("LIVERAMP_HOSTED_AWS_S3", "LiveRamp-Hosted AWS S3", ""),
     ("LOCAL_UPLOAD", "Local Upload", ""),
     ("PUBLISHER_SYNTHETIC", "Publisher Synthetic Dataset Library", ""),
@@ -249,7 +249,7 @@ DATA_SOURCES = [
 #: (name, displayName)
 DATA_TYPES = [
     ("AdExposure", "Ad Exposure"), ("CRM", "CRM Data"), ("Generic", "Generic"), ("UserData", "User Data"),
-    ("Transaction", "Transaction Data"), ("Conversion", "Conversion Data"),
+    ("Transaction", "Transaction Data"), ("Conversion", "Conversion Events"),
 ]
 
 IDENTIFIER_TYPES = [("RAMPID", "RampID"), ("HASHED_EMAILS", "Hashed Emails"),
@@ -269,5 +269,5 @@ DESTINATION_PLATFORMS = [
 ORG_CREDENTIALS = [
     ("Northwind analytics bucket", "AWS S3 Credential", ["aws_access_key_id", "aws_secret_access_key"]),
     ("Northwind BigQuery exporter", "Google Service Account", ["service_account_json"]),
-    ("Northwind Snowflake reader", "Snowflake Credential", ["account", "user", "password"]),
+    ("Northwind Snowflake reader", "Snowflake Account", ["account", "user", "password"]),
 ]

@@ -16,6 +16,12 @@ def iso_z(dt: datetime | None) -> str | None:
     return utc(dt).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def present(view: dict) -> dict:
+    """``view`` without the fields the world has no value for (None): the API omits them rather than
+    sending ``null`` or ``""`` where the SPEC has a format or an enum (issue 21)."""
+    return {k: v for k, v in view.items() if v is not None}
+
+
 def iso_micro_z(dt: datetime | None) -> str | None:
     """``2025-06-19T14:32:11.856368Z`` — CleanRoomQuestion.createdOn."""
     if dt is None:

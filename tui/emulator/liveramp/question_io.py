@@ -9,7 +9,7 @@ from __future__ import annotations
 from .errors import bad_request
 from .model import OrgQuestion, OutputColumn, ParamSpec, Template
 
-KNOWN_KINDS = {"CRM": "CRM Data", "AdExposure": "Ad Exposure", "UserData": "User Data", "Conversion": "Conversion Data",
+KNOWN_KINDS = {"CRM": "CRM Data", "AdExposure": "Ad Exposure", "UserData": "User Data", "Conversion": "Conversion Events",
                "Transaction": "Transaction Data", "Generic": "Generic"}
 _INTEGER_TYPES = {"INTEGER", "INT", "LONG", "BIGINT", "NUMBER"}
 

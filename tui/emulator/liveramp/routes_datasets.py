@@ -8,7 +8,7 @@ as the JSON-valued query parameter the SPEC documents — both are accepted.
 from __future__ import annotations
 
 from .errors import bad_request, not_found
-from .formats import iso_z
+from .formats import iso_z, present
 from .model import Binding, RoomDataset, RoomQuestion
 from .routing import Api, Ctx
 from .views import dataset_view
@@ -82,7 +82,7 @@ def question_dataset_view(w, q: RoomQuestion, macro: str) -> dict:
     binding = q.bindings.get(macro)
     ds = next((d for d in room.datasets if binding and d.id == binding.dataset_id), None)
     org_id = binding.org_id if binding else q.ownership.get(macro, "")
-    return {
+    return present({
         "id": binding.id if binding else stable_id(q.id, "binding", macro),
         "dataTypeDisplayName": display,
         "ownership": "" if not org_id else ("OWNER" if org_id == room.owner_org_id else "PARTNER"),
@@ -94,7 +94,7 @@ def question_dataset_view(w, q: RoomQuestion, macro: str) -> dict:
         "fields": [{"datasetId": ds.id if ds else "", "id": stable_id(q.id, macro, f.get("name")),
                     "name": f.get("name", ""), "value": f.get("value", ""), "type": "STRING"}
                    for f in (binding.fields if binding else [])],
-    }
+    })
 
 
 @api.get("/cleanroom-questions/{questionId}/datasets")

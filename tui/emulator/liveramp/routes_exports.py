@@ -42,11 +42,11 @@ def job_view(w, job: ExportJob, now) -> dict:
     q = w.questions.get(job.question_id)
     room = w.cleanrooms.get(job.room_id)
     dest = next((d for d in (room.destinations if room else []) if d.account_id == job.account_id), None)
-    runs = _job_runs(job, now)
+    runs = export_job_runs(job, now)
     return {
         "ID": job.id, "name": job.name, "organizationID": w.home_org_id, "dataExportJobType": "QUESTION_EXPORT",
         "status": job.status, "partnerAccount": account_view(w, w.partner_accounts[job.account_id]),
-        "jobType": "CLEANROOM_QUESTION", "timeAudit": time_audit(job.created_at),
+        "jobType": "EXPORTS", "timeAudit": time_audit(job.created_at),
         "userAudit": {"createdBy": job.created_by, "updatedBy": job.created_by},
         "questionID": job.question_id, "questionName": q.title if q else "",
         "questionDisplayName": q.display_id if q else "",
@@ -55,7 +55,7 @@ def job_view(w, job: ExportJob, now) -> dict:
     }
 
 
-def _job_runs(job: ExportJob, now) -> list[dict]:
+def export_job_runs(job: ExportJob, now) -> list[dict]:
     """Weekly runs since the job was created (until paused), derived from the job id."""
     runs = []
     t = job.created_at
@@ -128,7 +128,7 @@ async def job_runs(ctx: Ctx) -> dict:
     job = _job(ctx)
     q = w.questions.get(job.question_id)
     by_date: dict[str, list] = {}
-    for run in _job_runs(job, ctx.now):
+    for run in export_job_runs(job, ctx.now):
         by_date.setdefault(run["submitTime"][:10], []).append(run)
     org = w.org_name(w.home_org_id)
     return {"organization": org, "question": q.title if q else "",

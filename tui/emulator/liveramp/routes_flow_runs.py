@@ -109,6 +109,7 @@ def _new_run(ctx: Ctx, flow: Flow, name: str, params: list[dict], start: int, pa
     run = FlowRun(run_id, flow.id, flow.room_id, name, ctx.now, params, plan,
                   start_level=start, pause_level=pause, parent_run_id=parent, client_id=ctx.client_id)
     w.flow_runs[run.id] = run
+    w.created(run)
     return run
 
 

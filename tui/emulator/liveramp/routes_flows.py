@@ -1,8 +1,11 @@
-"""Clean-room flows: list, get, node details, run parameters, decision configurations (reference §9.1–9.3)."""
+"""Clean-room flows: list, get, node details, run parameters, decision configurations (reference §9.1–9.3),
+and the node export jobs / job runs the SPEC adds (a node's jobs are its question's export jobs)."""
 
 from __future__ import annotations
 
-from .errors import bad_request
+from .errors import bad_request, not_found
+from .formats import iso_z, present
+from .routes_exports import export_job_runs
 from .routing import Api, Ctx
 from .views_runs import flow_view, question_metadata
 
@@ -66,3 +69,51 @@ async def decision_configurations(ctx: Ctx) -> dict:
     wanted = ctx.query.get("nodeIdentifier")
     nodes = [d for d in flow.decision_nodes if not wanted or wanted in (d["nodeID"], d["nodeLabel"])]
     return {"decisionNodes": nodes, "cleanRoomOverride": False}
+
+
+def _node_ids(ctx: Ctx, flow) -> list:
+    """``nodeIds``: repeated, or comma-separated; node ids or labels."""
+    wanted = [part for raw in ctx.query.getlist("nodeIds") for part in raw.split(",") if part]
+    if not wanted:
+        raise bad_request("Required request parameter 'nodeIds' is not present")
+    nodes = []
+    for ident in wanted:
+        node = flow.node(ident)
+        if node is None:
+            raise not_found("Flow node", ident)
+        nodes.append(node)
+    return nodes
+
+
+def _node_jobs(ctx: Ctx, node) -> list:
+    """Export jobs of the question behind a node."""
+    return [j for j in ctx.world.export_jobs.values() if j.question_id == node.question_id]
+
+
+@api.get("/cleanrooms/{cleanroomId}/cleanroom-flows/{flowId}/nodes/exports")
+async def node_exports(ctx: Ctx) -> list:
+    w = ctx.world
+    flow = w.flow(ctx.path("cleanroomId"), ctx.path("flowId"))
+    limit, offset = ctx.paging(500)
+    out = []
+    for node in _node_ids(ctx, flow):
+        jobs = []
+        for job in _node_jobs(ctx, node)[offset:offset + limit]:
+            account = w.partner_accounts[job.account_id]
+            runs = export_job_runs(job, ctx.now)
+            jobs.append(present({
+                "id": job.id, "name": job.name, "status": job.status, "channelStatus": "ACTIVE",
+                "partnerAccountId": account.id, "partnerAccountName": account.name,
+                "createdAt": iso_z(job.created_at), "lastRunTime": runs[-1]["endTime"] if runs else None,
+                "exportParameters": [{"name": str(p.get("name", "")), "value": str(p.get("value", ""))}
+                                     for p in job.parameters]}))
+        out.append({"nodeId": node.id, "jobs": jobs})
+    return out
+
+
+@api.get("/cleanrooms/{cleanroomId}/cleanroom-flows/{flowId}/nodes/exports/runs")
+async def node_export_runs(ctx: Ctx) -> list:
+    flow = ctx.world.flow(ctx.path("cleanroomId"), ctx.path("flowId"))
+    return [{"nodeId": node.id, "jobRuns": [run for job in _node_jobs(ctx, node)
+                                            for run in export_job_runs(job, ctx.now)]}
+            for node in _node_ids(ctx, flow)]

@@ -1,11 +1,14 @@
 """Organization-level reads: data connections, data sources and types, identifier types, users,
-credentials and credential sources (reference §4.1–4.3). Credential values are always masked."""
+credentials and credential sources (reference §4.1–4.3). Credential values are always masked.
+Data connection views, data source parameters and billable configs are served from the SPEC's
+shapes (the reference does not describe them; issue 21)."""
 
 from __future__ import annotations
 
-from .errors import not_found
+from .errors import bad_request, not_found
 from .routing import Api, Ctx, page
 from .views import time_audit
+from .views_runs import stable_id
 
 api = Api()
 MASK = "********"
@@ -146,3 +149,87 @@ async def credential_source(ctx: Ctx) -> dict:
     if c is None:
         raise not_found("Credential source", ctx.path("sourceId"))
     return _credential_source_view(c)
+
+
+@api.get("/credential-sources/credential-name/{name}")
+async def credential_sources_named(ctx: Ctx) -> list:
+    """Every credential source of that name (a list, as the SPEC has it; empty when none)."""
+    name = ctx.path("name")
+    return [_credential_source_view(c) for c in ctx.world.credentials.values() if c.source_name == name]
+
+
+#: what a data connection asks for, per data source (GUESS: the reference lists no parameters)
+_SOURCE_PARAMETERS = {
+    "CLIENT_AWS_S3": [("bucket", "S3 Bucket"), ("path", "Path"), ("region", "Region")],
+    "GOOGLE_CLOUD_STORAGE": [("bucket", "GCS Bucket"), ("path", "Path")],
+    "SNOWFLAKE": [("account", "Account"), ("database", "Database"), ("schema", "Schema"), ("table", "Table")],
+}
+
+
+@api.get("/data-sources/{sourceId}/data-types/{typeId}/data-source-parameters")
+async def data_source_parameters(ctx: Ctx) -> list:
+    source = ctx.world.data_sources.get(ctx.path("sourceId"))
+    if source is None:
+        raise not_found("Data source", ctx.path("sourceId"))
+    if ctx.path("typeId") not in ctx.world.data_types:
+        raise not_found("Data type", ctx.path("typeId"))
+    params = _SOURCE_PARAMETERS.get(source.name, [("location", "Location")])
+    return [{"id": stable_id(source.id, ctx.path("typeId"), name), "name": name, "displayName": label,
+             "type": "STRING", "index": i, "dataSourceId": source.id} for i, (name, label) in enumerate(params)]
+
+
+def _view_of(w, c) -> dict:
+    """A data connection view: one per data connection, selecting all of its fields (GUESS)."""
+    macro = c.name.lower().replace(" ", "_")
+    return {
+        "id": stable_id("view", c.id), "name": f"{c.name} (view)", "query": f"SELECT * FROM @{macro}",
+        "version": "1", "stage": c.stage, "sourceId": c.source_id, "status": c.config_status,
+        "importDataTypeId": c.type_id,
+        "dataConnections": [{"dataConnectionId": c.id, "dataConnectionName": c.name, "macro": macro,
+                             "dataSourceId": c.source_id, "fieldConfigurations": _field_configs(c)}],
+        "fields": [{"name": f.name, "type": f.type} for f in c.fields],
+        "timeAudit": time_audit(c.created_at), "userAudit": {"createdBy": "", "updatedBy": ""},
+    }
+
+
+def _views(ctx: Ctx) -> list[dict]:
+    return [_view_of(ctx.world, c) for c in ctx.world.data_connections.values() if c.org_id == ctx.org_id]
+
+
+@api.get("/data-connection-views")
+async def list_views(ctx: Ctx) -> dict:
+    limit, offset = ctx.paging(30, maximum=100)
+    views = [v for v in _views(ctx) if ctx.query.get("stage") in (None, "", v["stage"])
+             and ctx.query.get("status") in (None, "", v["status"])]
+    return {"dataConnectionViews": page(views, limit, offset), "limit": limit, "offset": offset,
+            "hasMore": offset + limit < len(views)}
+
+
+@api.get("/data-connection-views/{viewId}")
+async def get_view(ctx: Ctx) -> dict:
+    view = next((v for v in _views(ctx) if v["id"] == ctx.path("viewId")), None)
+    if view is None:
+        raise not_found("Data connection view", ctx.path("viewId"))
+    return view
+
+
+#: sourceType → the world's records it names (BILLABLE_OWNER/PARTNER name organizations)
+_BILLABLE = {"BILLABLE_RUN": "runs", "BILLABLE_FLOW_RUN": "flow_runs", "BILLABLE_QUESTION": "org_questions",
+             "BILLABLE_CRQ": "questions", "BILLABLE_FLOW": "flows", "BILLABLE_CR": "cleanrooms",
+             "BILLABLE_OWNER": "orgs", "BILLABLE_PARTNER": "orgs"}
+
+
+@api.get("/billable-configs")
+async def billable_config(ctx: Ctx) -> dict:
+    """Who is billed for an object: the home organization (GUESS; the reference says nothing)."""
+    source_id, source_type = ctx.required_query("sourceId"), ctx.required_query("sourceType")
+    records = _BILLABLE.get(source_type)
+    if records is None:
+        raise bad_request(f"Unknown sourceType '{source_type}': one of {', '.join(_BILLABLE)}")
+    if source_id not in getattr(ctx.world, records):
+        raise not_found("Billable source", source_id)
+    config = {"id": stable_id("billable", source_type, source_id), "sourceId": source_id,
+              "sourceType": source_type, "value": ctx.world.home_org_id}
+    if ctx.query.get("compositeSourceId"):
+        config["compositeSourceId"] = ctx.query["compositeSourceId"]
+    return {"config": config}

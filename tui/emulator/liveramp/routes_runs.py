@@ -65,6 +65,7 @@ async def create_run(ctx: Ctx) -> dict:
     run_id = w.ids.uuid()
     run = Run(run_id, name, q.id, ctx.now, params, partitions, plan_new_run(run_id), q.question.version, ctx.client_id)
     w.add_run(run)
+    w.created(run)
     return run_view(w, run, ctx.now)
 
 

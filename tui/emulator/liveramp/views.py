@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .formats import iso_micro_z, iso_z, ymd
+from .formats import iso_micro_z, iso_z, present, ymd
 from .model import CleanRoom, Invitation, RoomDataset, RoomQuestion, RoomUser
 
 
@@ -63,7 +63,8 @@ def invitation_view(inv: Invitation) -> dict:
 
 def dataset_view(world, ds: RoomDataset) -> dict:
     conn = world.data_connections.get(ds.data_connection_id)
-    partition_fields = [f.name for f in ds.fields if f.type == "DATE"]
+    # DatasetPartitionField objects (the SPEC), not bare names
+    partition_fields = [{"fieldName": f.name, "dataType": f.type} for f in ds.fields if f.type == "DATE"]
     return {
         "id": ds.id, "name": ds.name, "cleanRoomId": ds.room_id, "organizationName": world.org_name(ds.org_id),
         "dataConnectionType": ds.data_connection_type, "dataConnectionId": ds.data_connection_id,
@@ -105,8 +106,8 @@ def latest_run(world, q: RoomQuestion, now: datetime) -> dict | None:
         return None
     run = max((world.runs[i] for i in ids), key=lambda r: r.submitted_at)
     state = run_state(run, now)
-    return {"runId": run.id, "status": state.status, "startTimestamp": iso_z(run.submitted_at),
-            "endTimestamp": iso_z(state.completed_at)}
+    return present({"runId": run.id, "status": state.status, "startTimestamp": iso_z(run.submitted_at),
+                    "endTimestamp": iso_z(state.completed_at)})
 
 
 def question_added_view(world, q: RoomQuestion, now: datetime) -> dict:
@@ -124,15 +125,16 @@ def question_added_view(world, q: RoomQuestion, now: datetime) -> dict:
 
 def parameter_view(spec, index: int) -> dict:
     """One ``CleanroomQuestionParameter``: PascalCase keys plus camelCase ``partitionFieldConfig``."""
-    view = {
+    view = present({
         "Name": spec.name, "Index": index, "DataType": spec.data_type, "ParameterType": spec.parameter_type,
         "DisplayName": spec.display_name, "Description": spec.description, "ExampleValue": spec.example,
         "Format": "YYYY-MM-DD" if spec.data_type == "DATE" else "", "IsSynced": False,
         "HasConstraint": spec.allowed is not None or spec.default is not None,
+        # an enum (ENFORCED_LIST | DEFAULT_VALUE): omitted when the parameter has no constraint
         "ConstraintType": "ENFORCED_LIST" if spec.allowed is not None else (
-            "DEFAULT_VALUE" if spec.default is not None else ""),
+            "DEFAULT_VALUE" if spec.default is not None else None),
         "AllowedValues": list(spec.allowed or []), "DefaultValue": spec.default or "",
-    }
+    })
     if spec.partition is not None:
         view["partitionFieldConfig"] = dict(spec.partition)
     return view

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from .formats import iso_z
+from .formats import iso_z, present
 from .lifecycle import flow_run_state, run_state
 from .model import Flow, FlowNode, FlowRun, RoomQuestion, Run, Schedule
 from .results import row_count
@@ -41,7 +41,7 @@ def run_view(world, run: Run, now: datetime) -> dict:
         names = {d.id: d.name for d in room.datasets}
         datasets = [{"dataSetId": b.dataset_id or "", "dataSetName": names.get(b.dataset_id, ""),
                      "dataInLocation": "", "hashedColumns": []} for b in question.bindings.values()]
-    return {
+    return present({
         "id": run.id, "name": run.name, "status": state.status,
         "submittedAt": iso_z(run.submitted_at), "executedAt": iso_z(state.executed_at),
         "completedAt": iso_z(state.completed_at),
@@ -50,7 +50,7 @@ def run_view(world, run: Run, now: datetime) -> dict:
         "runMetadata": {"dataOutLocation": location, "datasetParameters": datasets, "saltKey": ""},
         "failureReason": reason, "isRetryable": retryable, "runMessage": message,
         "questionVersion": run.question_version,
-    }
+    })
 
 
 _EVENT_TYPES = {
@@ -91,18 +91,20 @@ def audit_view(world, run: Run, now: datetime) -> dict:
 
 def schedule_view(s: Schedule) -> dict:
     """``GetCleanroomQuestionRunScheduleResponse``."""
-    return {
+    return present({
         "id": s.id, "name": s.name, "description": s.description, "ownerId": s.owner_id,
-        "parameters": {p["name"]: {"name": p["name"], "value": p.get("value", ""),
-                                   "qualifier": p.get("dateQualifier", ""), "type": p.get("dataType", "STRING"),
-                                   "isStatic": p.get("dateType", "ABSOLUTE") != "RELATIVE",
-                                   "parameterType": p.get("parameterType", "RUN_PARAMETER")}
+        # qualifier (DAYS | MONTHS) only on relative dates; no endDateTime on an open-ended schedule
+        "parameters": {p["name"]: present({"name": p["name"], "value": p.get("value", ""),
+                                           "qualifier": p.get("dateQualifier") or None,
+                                           "type": p.get("dataType", "STRING"),
+                                           "isStatic": p.get("dateType", "ABSOLUTE") != "RELATIVE",
+                                           "parameterType": p.get("parameterType", "RUN_PARAMETER")})
                        for p in s.parameters},
-        "startDateTime": s.start, "endDateTime": s.end, "active": s.active, "repeatFrequency": s.frequency,
+        "startDateTime": s.start, "endDateTime": s.end or None, "active": s.active, "repeatFrequency": s.frequency,
         "createdBy": s.created_by, "modifiedBy": s.created_by, "createdDate": iso_z(s.created_at),
         "modifiedDate": iso_z(s.modified_at), "daysOfWeek": list(s.days_of_week),
         "repeatDayofMonth": list(s.days_of_month), "displayId": s.display_id,
-    }
+    })
 
 
 # ---- flows -----------------------------------------------------------------------------------------
@@ -118,9 +120,17 @@ def node_view(world, flow: Flow, node: FlowNode) -> dict:
     }
 
 
+def user_ref(world, email: str) -> dict:
+    """``UserRefInfo`` of the person with this e-mail (just the e-mail when nobody has it)."""
+    person = next((p for p in world.people.values() if p.email == email), None)
+    return {"ID": person.id, "name": person.name, "email": email} if person else {"email": email}
+
+
 def flow_view(world, flow: Flow) -> dict:
     """``ListItemCleanroomFlow`` (flow ``status``/``stage`` values are a GUESS)."""
-    audit = {"createdByUser": flow.created_by, "updatedByUser": flow.created_by}
+    # NestedUserAudit: UserRefInfo objects (the SPEC), not the bare e-mail
+    creator = user_ref(world, flow.created_by)
+    audit = {"createdByUser": creator, "updatedByUser": creator}
     edges = [{"id": stable_id(flow.id, parent, n.id), "source": parent, "target": n.id,
               "datasetMacro": f"{world.questions[n.question_id].template.title.split()[0].lower()}_{i + 1}"
               if n.question_id in world.questions else ""}
@@ -142,11 +152,11 @@ def flow_view(world, flow: Flow) -> dict:
 def flow_run_view(world, flow: Flow, run: FlowRun, now: datetime) -> dict:
     """``FlowRunMetadata``."""
     state = flow_run_state(flow, run, now)
-    return {
+    return present({
         "id": run.id, "name": run.name, "status": state.status, "submittedAt": iso_z(run.submitted_at),
         "executedAt": iso_z(state.executed_at), "completedAt": iso_z(state.completed_at),
         "flowRunParameters": [dict(p) for p in run.node_parameters], "runMessage": state.message,
-    }
+    })
 
 
 def node_run_id(run: FlowRun, node: FlowNode) -> str:

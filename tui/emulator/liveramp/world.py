@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ..common import Ids
 from .errors import Problem, forbidden, not_found
@@ -85,10 +86,14 @@ class World:
         self.data_connections: dict[str, DataConnection] = {}
         self.credentials: dict[str, OrgCredential] = {}
         self.identifier_types: list[tuple[str, str, str]] = []  # (id, name, displayName)
+        #: which id flow paths accept: "both", "ID" or "flowID" (EmulatorOptions.flow_ids)
+        self.flow_ids = "both"
         self.token_requests = 0
         self.limit_violations: list[dict] = []
         self.counters = Counters()
         self._display_numbers: set[int] = set()
+        #: where runs created through the API are kept across starts (the demo: .keep.Keep); None: nowhere
+        self.keep: Any = None
 
     # ---- identities -------------------------------------------------------------------------
     def add_client(self, client_id: str, secret: str, org_id: str | None = None) -> Client:
@@ -154,8 +159,11 @@ class World:
         return run
 
     def flow(self, room_id: str, flow_id: str) -> Flow:
+        """The flow a path names: by its list item's ``ID`` or its ``flowID``, as ``flow_ids`` allows."""
         self.admin_room(room_id)
-        flow = self.flows.get(flow_id)
+        flow = self.flows.get(flow_id) if self.flow_ids in ("both", "ID") else None
+        if flow is None and self.flow_ids in ("both", "flowID"):
+            flow = next((f for f in self.flows.values() if f.flow_id == flow_id), None)
         if flow is None or flow.room_id != room_id:
             raise not_found("Cleanroom flow", flow_id)
         return flow
@@ -176,6 +184,11 @@ class World:
         self.runs[run.id] = run
         self.runs_by_question.setdefault(run.question_id, []).append(run.id)
         return run
+
+    def created(self, run: Run | FlowRun) -> None:
+        """A run created through the API (not seeded): the demo keeps it for its next start."""
+        if self.keep is not None:
+            self.keep.record(run)
 
     def remove_run(self, run_id: str) -> None:
         run = self.runs.pop(run_id)

@@ -23,6 +23,8 @@ from textual.widgets import Input, TabbedContent
 
 from ...core.session import Session
 from ..bindings import WRITE_ACTIONS, bindings
+from ..delivery import exported
+from ..text import clipboard
 from ..widgets.breadcrumbs import Breadcrumbs
 from ..widgets.context_header import ContextHeader
 from ..widgets.filter_bar import FilterBar
@@ -271,7 +273,7 @@ class BaseScreen(Screen):
         if target is None:
             self.notify("Nothing selected to copy.", markup=False)
             return
-        value, _what = target
+        value = clipboard(target[0])  # free text too (messages, emails, parameter values)
         self.app.copy_to_clipboard(value)
         # OSC 52 may be ignored by the terminal (tmux without set-clipboard, macOS Terminal):
         # showing the id lets the operator select it by hand.
@@ -282,11 +284,10 @@ class BaseScreen(Screen):
         if table is None:
             self.notify("No table here to export.", markup=False)
             return
+        from ...core.export import exists_problem, slug, unique_name
         from .prompt import PromptScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        slug = "".join(ch if ch.isalnum() else "-" for ch in table.title.lower()).strip("-") or "table"
-        default = f"./{slug}-{stamp}.csv"
+        default = unique_name(slug(table.title, "table"))  # never an existing file's name
 
         def write(answer: str | None) -> None:
             if not answer:
@@ -298,11 +299,12 @@ class BaseScreen(Screen):
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error",
                             markup=False)
                 return
-            self.notify(f"Exported {rows} rows to {path}", title="Export", markup=False)
+            exported(self.app, path, f"Exported {rows} rows to {path}")
 
         self.app.push_screen(PromptScreen(
             f"Export {table.title} ({len(table.visible_rows())} rows shown) to:", default,
-            help="A path ending in .json writes JSON; anything else writes CSV."), write)
+            help="A path ending in .json writes JSON; anything else writes CSV. An existing file is never "
+                 "replaced.", check=exists_problem), write)
 
     def _tabs(self) -> TabbedContent | None:
         found = list(self.query(TabbedContent))

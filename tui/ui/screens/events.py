@@ -27,6 +27,7 @@ from ...core.eventlog import EventFeed, EventRow, TailPolicy, session_fetch, wri
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
+from ..delivery import exported
 from ..jump_index import Target
 from ..text import DASH, local, multiline, safe, to_datetime
 from ..widgets.details import Details
@@ -195,6 +196,8 @@ class EventsScreen(BaseScreen):
             return
         state.idle()
         self._filter_ok()
+        if self.focused is self.query_one("#server-filter", Input):
+            self.table.focus()  # accepted: back to the log
         self._views[(self.session.name, self.cid)] = (self.server_filter, self.descending)
         self._as_of["events"] = self.session.repo.now()
         self.table.data_changed()
@@ -213,6 +216,7 @@ class EventsScreen(BaseScreen):
             err.remove_class("-ok")
             err.update(describe_error(exc))
             state.idle()
+            self.query_one("#server-filter", Input).focus()  # rejected: fix it where it was typed
             if previous is not None and previous.opened:
                 self.feed = previous
                 self.server_filter = previous.filter or ""
@@ -226,7 +230,11 @@ class EventsScreen(BaseScreen):
     def _filter_ok(self) -> None:
         err = self.query_one("#filter-error", Static)
         err.add_class("-ok")
-        if self.server_filter:
+        if self.server_filter and self.feed is not None and self.feed.total == 0:
+            # nothing matched: say exactly what went to the server, so a wrong value shows itself
+            err.update(Text.assemble(("No events match. Sent: ", "bold"), ("filter=", "dim"),
+                                     plain(self.server_filter, 200)))
+        elif self.server_filter:
             err.update(Text.assemble(("✓ ", "green"), ("filtered on the server", "dim")))
         else:
             err.update(Text("Enter applies the filter on the server; / searches what is loaded.", style="dim"))
@@ -411,13 +419,19 @@ class EventsScreen(BaseScreen):
         if event.input.id != "server-filter":
             return
         event.stop()
-        self.apply_filter(event.value)
+        # the box keeps the focus until the server accepts the filter: a rejected one stays there to
+        # fix, and what is typed meanwhile goes into the box, never to the log's keys (e: export…)
+        self.apply_filter(event.value, focus_table=False)
 
-    def apply_filter(self, text: str) -> None:
-        self.server_filter = text.strip()
+    def apply_filter(self, text: str, *, focus_table: bool = True) -> None:
+        from ...api.infosum.filters import event_filter_wire
+
+        # types as shown (DATASET_ADDED) get their wire spelling; the box then shows what is sent
+        self.server_filter = event_filter_wire(text)
         self.query_one("#server-filter", Input).value = self.server_filter
         self.reload()
-        self.table.focus()
+        if focus_table:
+            self.table.focus()
 
     def action_focus_server_filter(self) -> None:
         self.query_one("#server-filter", Input).focus()
@@ -477,17 +491,16 @@ class EventsScreen(BaseScreen):
         default = short_time(row.time) if isinstance(row, EventRow) else ""
 
         def go(answer: str | None) -> None:
-            if not answer:
-                return
-            when = parse_when(answer)
-            if when is None:
-                self.notify(f"Not a time: {plain(answer, 60)} (use YYYY-MM-DD or YYYY-MM-DD HH:MM)",
-                            severity="warning", markup=False)
-                return
-            self.start("events-jump", self._jump(when))
+            when = parse_when(answer) if answer else None
+            if when is not None:
+                self.start("events-jump", self._jump(when))
+
+        def check(answer: str) -> str | None:
+            return None if parse_when(answer) else f"Not a time: {plain(answer, 60)}"
 
         self.app.push_screen(PromptScreen("Jump to the first event at or after (display time):", default,
-                                          help="YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS"), go)
+                                          help="YYYY-MM-DD, YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS",
+                                          check=check), go)
 
     async def _jump(self, when: datetime) -> None:
         feed = self.feed
@@ -515,13 +528,13 @@ class EventsScreen(BaseScreen):
 
     def action_export(self) -> None:
         """``e``: the current view (filter, search, order; loaded events only) as CSV or JSON."""
+        from ...core.export import exists_problem, unique_name
         from .prompt import PromptScreen
 
         feed = self.feed
         if feed is None:
             return
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        default = f"./events-{_slug(self.target.name or self.cid)}-{stamp}.csv"
+        default = unique_name(f"events-{_slug(self.target.name or self.cid)}")
 
         def write(answer: str | None) -> None:
             if not answer:
@@ -532,22 +545,23 @@ class EventsScreen(BaseScreen):
             except OSError as exc:
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
                 return
-            self.notify(f"Exported {rows:,} events to {path}", title="Export", markup=False)
+            exported(self.app, path, f"Exported {rows:,} events to {path}")
 
         shown = sum(1 for _ in feed.rows()) if feed.loaded < 200_000 else feed.loaded
         self.app.push_screen(PromptScreen(
             f"Export this view ({shown:,} loaded events) to:", default,
             help="A path ending in .json writes JSON; anything else writes CSV (the API export's columns). "
-                 "E exports the whole log through the API instead."), write)
+                 "E exports the whole log through the API instead. An existing file is never replaced.",
+            check=exists_problem), write)
 
     def action_export_server(self) -> None:
         """``E``: the API's own CSV export of the whole (server-filtered) log, streamed to a file."""
+        from ...core.export import exists_problem, unique_name
         from .prompt import PromptScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
         # "-all": the whole log; "-filtered": the whole of what the server filter selects
         scope = "filtered" if self.server_filter else "all"
-        default = f"./events-{_slug(self.target.name or self.cid)}-{stamp}-{scope}.csv"
+        default = unique_name(f"events-{_slug(self.target.name or self.cid)}-{scope}")
 
         def go(answer: str | None) -> None:
             if answer:
@@ -555,7 +569,8 @@ class EventsScreen(BaseScreen):
 
         what = f"filter: {self.server_filter}" if self.server_filter else "no filter"
         self.app.push_screen(PromptScreen(f"Export the whole log through the API ({plain(what, 80)}) to:", default,
-                                          help="Streams the API's CSV; the file appears only once complete."), go)
+                                          help="Streams the API's CSV; the file appears only once complete. An "
+                                               "existing file is never replaced.", check=exists_problem), go)
 
     async def export_server(self, path: Path) -> int | None:
         order = "event_date_time DESC" if self.descending else "event_date_time"
@@ -582,7 +597,7 @@ class EventsScreen(BaseScreen):
             return None
         self._export_progress = f"exported {size_text(written)} to {plain(str(path), 60)}"
         self._update_status()
-        self.notify(f"Exported the log ({written:,} bytes) to {path}", title="Export", markup=False)
+        exported(self.app, path, f"Exported the log ({written:,} bytes) to {path}")
         return written
 
     def on_unmount(self) -> None:

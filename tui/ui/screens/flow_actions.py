@@ -3,6 +3,7 @@ sent once through the launcher (journal, duplicate guard for replays, creation b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -95,24 +96,22 @@ def replay(screen: Screen, session: Session, run_target: Target, run: Any) -> No
         screen.notify("The flow run is not loaded yet.", markup=False)
         return
 
-    def chosen(answer: str | None) -> None:
-        if not answer:
-            return
-        from ...api.liveramp.client import level_id
+    from ...api.liveramp.client import level_id
 
-        try:
-            start = level_id(answer)
-        except (TypeError, ValueError) as exc:
-            screen.notify(f"Start level: {exc}", title="Not sent", severity="error", markup=False)
-            return
-        if start is None:
-            return
-        _confirm_replay(screen, session, run_target, run, start)
+    def check(answer: str) -> str | None:
+        if re.fullmatch(r"Level-\d+", level_id(answer) or ""):
+            return None
+        return f"Not a level: {plain(answer, 40)} (a level number, 2, or its id, Level-2)"
+
+    def chosen(answer: str | None) -> None:
+        start = level_id(answer) if answer else None  # checked by the prompt: it stays open until valid
+        if start is not None:
+            _confirm_replay(screen, session, run_target, run, start)
 
     screen.app.push_screen(PromptScreen(
         "Replay this flow run from which level?", "2",
         help="A level number (2) or id (Level-2). Earlier levels' results are reused; a replay is a new run "
-             "and counts against the hour's creations."), chosen)
+             "and counts against the hour's creations.", check=check), chosen)
 
 
 def _confirm_replay(screen: Screen, session: Session, run_target: Target, run: Any, start: str) -> None:

@@ -32,7 +32,7 @@ from ...core.params import BOOLEAN, CHOICE, DATE, DECIMAL, INTEGER, ParamField, 
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..jump_index import Target
-from ..text import local
+from ..text import editable, local
 from ..widgets.load_state import LoadState, describe_error
 from .base import BaseScreen
 
@@ -101,7 +101,7 @@ def _label(f: ParamField) -> Text:
     return text
 
 
-def _hint(f: ParamField) -> Text:
+def _hint(f: ParamField, note: str | None = None) -> Text:
     parts = []
     # a description that already says the format ("Conversion window (whole number)") is not
     # followed by it again
@@ -116,7 +116,10 @@ def _hint(f: ParamField) -> Text:
         parts.append(f"e.g. {f.example}")
     if not f.required and not f.default:
         parts.append("optional: leave empty to use the platform's default")
-    return Text(plain(" · ".join(parts), 300), style="dim")
+    text = Text(plain(" · ".join(parts), 300), style="dim")
+    if note:  # the value shown is not the platform's as is (issue 16)
+        text.append(("\n" if parts else "") + f"⚠ {plain(note, 200)}", style="yellow")
+    return text
 
 
 def is_select(f: ParamField) -> bool:
@@ -155,6 +158,7 @@ class LaunchScreen(BaseScreen):
         self.form: Any = None
         #: widget id → field key (keys may hold dots and slashes, ids may not)
         self._ids: dict[str, str] = {}
+        self._notes: dict[str, str] = {}  # field key → why its pre-filled value is not the platform's
         self._touched: set[str] = set()
         self._submitted = False
         self._sending = False
@@ -228,21 +232,23 @@ class LaunchScreen(BaseScreen):
     async def _build_fields(self) -> None:
         form = self.form
         box = self.query_one("#launch-fields", VerticalScroll)
+        self._notes = dict(form.notes)
+        name_hint = Text("A distinct, meaningful name (it follows the values until you edit it)", style="dim")
+        if NAME in self._notes:
+            name_hint.append(f"\n⚠ {self._notes[NAME]}", style="yellow")
         widgets = [self._field_block(NAME, Text.assemble(("Run name", "bold"), (" *", "bold red")),
-                                     Input(value=form.name, id="f-name", max_length=255),
-                                     Text("A distinct, meaningful name (it follows the values until you edit it)",
-                                          style="dim"))]
+                                     Input(value=editable(form.name), id="f-name", max_length=255), name_hint)]
         self._ids["f-name"] = NAME
         for i, f in enumerate(form.fields):
             wid = f"f-{i}"
             self._ids[wid] = f.key
-            widgets.append(self._field_block(f.key, _label(f), self._input_for(f, wid, form.values.get(f.key, "")),
-                                             _hint(f)))
+            widget = self._input_for(f, wid, form.values.get(f.key, ""))
+            widgets.append(self._field_block(f.key, _label(f), widget, _hint(f, self._notes.get(f.key))))
         if self.plan.kind == "flow":
             self._ids["f-pause"] = "pause"
             widgets.append(self._field_block(
                 "pause", Text("Pause after level", style="bold"),
-                Input(value=str(form.pause_level or ""), id="f-pause", placeholder="e.g. 1 or Level-1"),
+                Input(value=editable(form.pause_level or ""), id="f-pause", placeholder="e.g. 1 or Level-1"),
                 Text("optional: the run stops as PAUSED after this level until you resume it (u)", style="dim")))
         if not form.fields:
             widgets.append(Static(Text("This has no run-time parameters: only the run name is needed.",
@@ -262,18 +268,22 @@ class LaunchScreen(BaseScreen):
             options = [("true", "true"), ("false", "false")] if f.kind == BOOLEAN else [(c, c) for c in f.choices]
             known = {v for _l, v in options}
             current = value if value in known else (check_value(f, value)[0] if value else "")
-            return Select([(Text(plain(label, 80)), v) for label, v in options], id=wid,
+            if value and current not in known:
+                # the allowed values changed since the last run: nothing chosen, and say why
+                self._notes[f.key] = f"The last run's value {editable(value, 60)!r} is not among the choices now."
+            # Textual 8: nothing selected is Select.NULL (Select.BLANK is False, an illegal value)
+            return Select([(Text(editable(label, 80)), v) for label, v in options], id=wid,
                           allow_blank=not f.required or current not in known,
-                          value=current if current in known else Select.BLANK,
+                          value=current if current in known else Select.NULL,
                           prompt="(choose)" if f.required else "(platform default)")
         cls = DateInput if f.kind == DATE else Input
-        placeholder = f.hint or f.data_type.lower()
+        placeholder = editable(f.hint or f.data_type.lower(), 80)
         kwargs: dict[str, Any] = {}
         if f.choices and not f.enforced:
             from textual.suggester import SuggestFromList
 
             kwargs["suggester"] = SuggestFromList(list(f.choices), case_sensitive=False)
-        return cls(value=value, id=wid, placeholder=placeholder, validators=[FieldValidator(f)],
+        return cls(value=editable(value), id=wid, placeholder=placeholder, validators=[FieldValidator(f)],
                    validate_on=["blur", "submitted"], valid_empty=not f.required,
                    max_length=10 if f.kind == DATE else 1000, **kwargs)
 
@@ -290,7 +300,7 @@ class LaunchScreen(BaseScreen):
         if key is None or self.form is None:
             return
         event.stop()
-        value = "" if event.value is Select.BLANK else str(event.value)
+        value = "" if event.value is Select.NULL else str(event.value)
         self._touched.add(key)
         self._set(key, value)
 
@@ -303,9 +313,10 @@ class LaunchScreen(BaseScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id in self._ids:
             event.stop()
-            self._touched.add(self._ids[event.input.id])
-            self.show_errors()
-            self.focus_next()
+            key = self._ids[event.input.id]
+            self._touched.add(key)
+            if key not in self.show_errors():
+                self.focus_next()  # a rejected value keeps the focus, so the fix is typed into it
 
     def _set(self, key: str, value: str) -> None:
         form = self.form
@@ -318,7 +329,7 @@ class LaunchScreen(BaseScreen):
             form.set_value(key, value)
             name_input = self.query_one("#f-name", Input)
             if not form.name_edited and name_input.value != form.name:
-                name_input.value = form.name  # the suggested name follows the values
+                name_input.value = editable(form.name)  # the suggested name follows the values
         self.show_errors()
 
     def errors(self) -> dict[str, str]:
@@ -434,8 +445,10 @@ class LaunchScreen(BaseScreen):
         plan = self.plan
         launcher = self.launcher
         if plan.kind == "flow":
+            # the id the client will send: the platform may take the flow's ID or its flowID (issue 21)
+            flow_id = getattr(self.session.client, "flow_path_id", lambda i: i)(plan.flow_id)
             title, path = "Launch a flow run", (f"/v1/cleanrooms/{plan.cleanroom_id}/cleanroom-flows/"
-                                                f"{plan.flow_id}/cleanroom-flow-runs")
+                                                f"{flow_id}/cleanroom-flow-runs")
             context = [("Profile", f"{self.session.name} (LiveRamp)"), ("Flow", plan.context.label)]
         else:
             title, path = "Launch a question run", f"/v1/cleanroom-questions/{plan.question_id}/create-run"
@@ -483,7 +496,7 @@ class LaunchScreen(BaseScreen):
                                                 allow_duplicate=allow_duplicate)
         except InvalidParameters as exc:
             self._submitted = True
-            self.show_errors()
+            self._focus_first_invalid(self.show_errors())
             self._message("Not sent: " + plain("; ".join(exc.errors.values()), 500), error=True)
             return
         except DuplicateLaunch as exc:  # launched from elsewhere meanwhile: ask again

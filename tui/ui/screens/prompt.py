@@ -1,6 +1,12 @@
-"""Ask for one line of text (an export path, a dataset's name in a collaboration)."""
+"""Ask for one line of text (an export path, a dataset's name in a collaboration).
+
+With ``check``, a rejected answer keeps the dialog open: the reason shows under the field, the text
+stays and so does the focus (so a corrected answer is typed into the field, never read as keys).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,20 +28,25 @@ class PromptScreen(ModalScreen[str | None]):
         padding: 1 2;
     }
     PromptScreen #prompt-help { color: $text-muted; }
+    PromptScreen #prompt-error { color: $text-error; height: auto; }
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", *, help: str = "") -> None:
+    def __init__(self, title: str, value: str = "", *, help: str = "",
+                 check: Callable[[str], str | None] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.help = help
+        #: the answer's problem in words, or None when it is fine
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text, style="bold"))
             yield Input(value=self.value, id="prompt-input")
+            yield Static(Text(""), id="prompt-error")
             if self.help:
                 yield Static(Text(self.help), id="prompt-help")
 
@@ -46,7 +57,13 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value.strip() or None)
+        answer = event.value.strip()
+        problem = self.check(answer) if self.check is not None and answer else None
+        if problem:
+            self.query_one("#prompt-error", Static).update(Text(f"✗ {problem}"))
+            event.input.focus()
+            return
+        self.dismiss(answer or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

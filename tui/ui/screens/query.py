@@ -78,7 +78,9 @@ class QueryScreen(BaseScreen):
         self.prefill = dict(prefill) if prefill else None
         self._sent: dict[str, Any] | None = None  # the request this screen sent (run again without the journal)
         self._edited = self.prefill is not None  # ticking datasets must not overwrite the text given
-        self._writing = False
+        #: the text this screen last wrote; ``TextArea.Changed`` arrives later (posted, not called), so a
+        #: flag reset after the write cannot tell our write from the user's typing — the text itself can
+        self._written: str | None = None
 
     @property
     def collaboration(self) -> Target | None:
@@ -146,6 +148,8 @@ class QueryScreen(BaseScreen):
         picker.clear_options()
         # Text, not str: a str prompt is parsed as markup (a hostile name crashed the screen)
         picker.add_options([(Text(plain(n, 60)), n, n in ticked) for n in names])
+        if names and picker.highlighted is None:
+            picker.highlighted = 0  # so the first space ticks the first dataset (not nothing)
         if self.prefill:  # run again: tick the datasets the query names
             words = set(str(self.prefill.get("query") or "").replace(",", " ").replace("(", " ").split())
             for name in names:
@@ -156,14 +160,13 @@ class QueryScreen(BaseScreen):
         if self._edited:
             return
         text = self.query_one("#query-text", TextArea)
-        self._writing = True
         # plain(): a name with control characters (never a valid IQL identifier) must not reach the
         # terminal raw through the editor; it is written inert (ESC → ␛) and the platform says why
-        text.text = starting_query([plain(str(v), None) for v in event.selection_list.selected])
-        self._writing = False
+        self._written = starting_query([plain(str(v), None) for v in event.selection_list.selected])
+        text.text = self._written
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if not self._writing:
+        if event.text_area.text != self._written:
             self._edited = True
 
     # ------------------------------------------------------------------ launching

@@ -65,14 +65,13 @@ class TabbedScreen(BaseScreen):
         self.focus_tab(pane_id)
 
     def focus_tab(self, pane_id: str) -> None:
-        """Put the keyboard in the tab's first table, so Enter/j/k/y act on it at once."""
-        from ..widgets.resource_table import ResourceTable
-
+        """Put the keyboard in the tab's first table (or node tree), so Enter/j/k/y act on it at once."""
         tabs = self._tabs()
         # ``active`` may still be unset while the TabbedContent mounts: the first tab is meant then
         if tabs is None or pane_id not in self._built or (tabs.active and tabs.active != pane_id):
             return
-        found = list(self.query_one(f"#{pane_id}-slot").query(ResourceTable))
+        # by CSS type name (subclasses match too), so this module imports neither widget
+        found = list(self.query_one(f"#{pane_id}-slot").query("ResourceTable, FlowTree"))
         if found:
             found[0].focus()
 

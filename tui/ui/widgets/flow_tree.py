@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import Tree
 
 from ...core.sanitize import plain
+from ..bindings import bindings
 from ..text import state_text, status_text
 
 
@@ -68,13 +69,25 @@ class FlowTree(Tree[GraphNode]):
     DEFAULT_CSS = """
     FlowTree { height: 1fr; }
     """
+    # the tables' keys (j/k, g/G, Enter), so a tree reads like the table next to it
+    BINDINGS = bindings("open", "down", "up", "top", "bottom")
 
     def __init__(self, label: str, id: str | None = None) -> None:
         super().__init__(Text(plain(label, 80)), id=id)
         self.show_root = True
         self.guide_depth = 3
 
+    def action_scroll_top(self) -> None:
+        self.action_scroll_home()
+
+    def action_scroll_bottom(self) -> None:
+        self.action_scroll_end()
+
     def show_graph(self, root_label: str, nodes: Sequence[GraphNode]) -> None:
+        # a repaint (the run moved on) keeps the cursor on its node; the first paint starts on the
+        # first node, so Enter opens it without moving first
+        current = self.cursor_node.data if self.cursor_node is not None else None
+        keep = current.id if isinstance(current, GraphNode) else None
         self.clear()
         self.root.set_label(Text(plain(root_label, 80), style="bold"))
         by_id = {n.id: n for n in nodes}
@@ -92,6 +105,21 @@ class FlowTree(Tree[GraphNode]):
             for n in sorted(roots, key=lambda n: n.label):
                 self._add(self.root, n, children, placed, ())
         self.root.expand_all()
+        self._place_cursor(keep)
+
+    def _place_cursor(self, node_id: str | None) -> None:
+        def walk(node):
+            for child in node.children:
+                yield child
+                yield from walk(child)
+
+        nodes = list(walk(self.root))
+        found = next((n for n in nodes if isinstance(n.data, GraphNode) and n.data.id == node_id), None)
+        if nodes:
+            # every branch is expanded and the root shown, so a node's line is 1 + its pre-order index
+            # (a node's own ``_line`` is only set once the tree lines are rebuilt, after this call)
+            first = next((n for n in nodes if isinstance(n.data, GraphNode)), nodes[0])  # not a "Level" heading
+            self.cursor_line = 1 + nodes.index(found or first)
 
     def _add(self, parent, node: GraphNode, children: dict[str, list[GraphNode]], placed: set[str],
              path: tuple[str, ...]) -> None:

@@ -11,9 +11,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,16 +82,6 @@ def _natural(cell: Text) -> tuple[int, Any]:
         return (0, float(text.replace(",", "")))
     except ValueError:
         return (1, text.casefold())
-
-
-def _csv_safe(value: str) -> str:
-    """Data from other companies must not become a spreadsheet formula (CSV injection)."""
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        try:
-            float(value.replace(",", ""))
-        except ValueError:
-            return "'" + value
-    return value
 
 
 class ResourceTable(DataTable):
@@ -540,23 +527,17 @@ class ResourceTable(DataTable):
         return rows
 
     # ------------------------------------------------------------------ export
-    def export_text(self, fmt: str) -> str:
+    def export_rows(self) -> tuple[list[str], list[list[str]]]:
         rows = self.visible_rows()
-        labels = ["id", *(c.label for c in self.spec)]
-        if fmt == "json":
-            data = [dict(zip(labels, [r.key, *(c.plain for c in r.cells)], strict=False)) for r in rows]
-            return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(labels)
-        for r in rows:
-            writer.writerow([_csv_safe(r.key), *(_csv_safe(c.plain) for c in r.cells)])
-        return out.getvalue()
+        return ["id", *(c.label for c in self.spec)], [[r.key, *(c.plain for c in r.cells)] for r in rows]
 
     def export(self, path: Path) -> int:
-        """Write the visible rows to ``path`` (JSON if it ends in .json, else CSV); returns rows."""
-        fmt = "json" if path.suffix.lower() in (".json", ".jsonl") else "csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.export_text(fmt), encoding="utf-8")
-        return len(self.visible_rows())
+        """Write the visible rows to ``path`` (JSON if it ends in .json, else CSV); returns rows.
+        Through :mod:`tui.core.export`: atomic, sanitised, formula-safe."""
+        from ...core.export import is_json_path, write_csv, write_json
+
+        labels, rows = self.export_rows()
+        if is_json_path(path):
+            return write_json(path, (dict(zip(labels, row, strict=False)) for row in rows), indent=2)
+        return write_csv(path, labels, rows)
 
