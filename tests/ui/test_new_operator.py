@@ -283,3 +283,86 @@ async def test_dataset_stats_count_attribute_columns_as_the_summary_does(world):
         assert title.startswith(f"Attribute columns · {summary}"), (summary, title)
         rows = table(app, "#attribute-stats-pane").row_count
         assert rows == summary or f"· {rows} representations" in title
+
+
+async def test_the_launch_form_says_whole_number_once_and_names_runs_after_real_dates(make_app, clock):
+    from tui.ui.screens.launch import _hint
+
+    from .test_launch_ui import field_input, open_form
+
+    app = make_app(store=Store.in_memory(now=clock.now))
+    lr = app.sessions[0].demo.app().state.liveramp
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(pilot, app, lr)
+        window = next(f for f in screen.form.fields if f.name == "conversion_window")
+        hint = field_input(screen, "conversion_window").parent.query_one(".field-hint").render().plain
+        assert hint.count("whole number") == 1, hint
+        assert _hint(window).plain.count("whole number") == 1
+        start = field_input(screen, "conversions.date_start")
+        end = field_input(screen, "conversions.date_end")
+        start.value, end.value = "2026-10-01", "2026-10-31"
+        await wait_for_workers(pilot)
+        assert "2026-10-01–2026-10-31" in screen.form.name
+        start.value = "2026-13-45"  # not a day: the name must not carry it
+        await wait_for_workers(pilot)
+        assert "2026-13-45" not in screen.form.name, screen.form.name
+
+
+async def test_help_lists_the_screens_own_keys_first_and_says_esc_closes_it(make_app, clock):
+    from tui.ui.screens.help import HelpScreen
+
+    app = make_app(store=Store.in_memory(now=clock.now))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        await press(pilot, "b")
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "esc closes this help" in text
+        assert text.index("On this screen (Runs board)") < text.index("Dismiss") < text.index("Everywhere")
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_theme_is_kept_across_starts(make_app):
+    from tui.ui.app import CleanroomApp
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        assert app.theme != "nord"
+        app.theme = "nord"  # what ":" → Theme does
+        await pilot.pause()
+    again = CleanroomApp(app.sessions)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_result_exports_hold_the_columns_on_screen(world):
+    from tui.ui.jump_index import Target
+    from tui.ui.screens.run import RunScreen
+
+    app, lr, _inf = world
+    run = next(r for r in lr.runs.values() if r.plan.final == "COMPLETED" and r.parameters)
+    q = lr.questions[run.question_id]
+    room = lr.cleanrooms[q.room_id]
+    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
+    q_t = Target("question", q.id, q.title, "demo-liveramp", q.display_id, path=(room_t,))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        app.open(app.sessions[0], Target("run", run.id, run.name, "demo-liveramp", path=(room_t, q_t)))
+        await wait_for_workers(pilot)
+        assert isinstance(app.screen, RunScreen)
+        results = app.screen.query_one("#results-pane").table
+        labels, rows = results.export_rows()
+        assert labels == [c.label.plain for c in results.ordered_columns], labels  # no "id" off screen
+        assert rows and len(rows[0]) == len(labels)
+
+
+def test_a_demo_failure_about_a_parameter_names_one_the_run_has(world):
+    _app, lr, _inf = world
+    about = [r for r in lr.runs.values() if "parameter" in (r.plan.failure_reason or "").lower()]
+    assert about
+    for run in about:
+        assert run.plan.failure_reason.rsplit(" ", 1)[-1] in run.parameters, (run.plan.failure_reason, run.parameters)

@@ -130,6 +130,9 @@ class ResourceTable(DataTable):
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self.spec = tuple(columns)
+        #: exports start with an "id" column of the row keys (the platform's ids); off where keys
+        #: are made up (result rows), so a file holds what the screen shows
+        self.export_key = True
         #: what the table holds, used in export file names and notifications
         self.title = title
         self._all: dict[str, Row] = {}
@@ -529,6 +532,8 @@ class ResourceTable(DataTable):
     # ------------------------------------------------------------------ export
     def export_rows(self) -> tuple[list[str], list[list[str]]]:
         rows = self.visible_rows()
+        if not self.export_key:  # the row keys are made up (row12): only what is on screen
+            return [c.label for c in self.spec], [[c.plain for c in r.cells] for r in rows]
         return ["id", *(c.label for c in self.spec)], [[r.key, *(c.plain for c in r.cells)] for r in rows]
 
     def export(self, path: Path) -> int:
