@@ -366,3 +366,34 @@ def test_a_demo_failure_about_a_parameter_names_one_the_run_has(world):
     assert about
     for run in about:
         assert run.plan.failure_reason.rsplit(" ", 1)[-1] in run.parameters, (run.plan.failure_reason, run.parameters)
+
+
+# ---------------------------------------------------------------------------- item 7
+async def test_board_r_reads_now_within_the_budget_and_says_why_not_past_it(make_app, clock):
+    app = make_app(store=Store.in_memory(now=clock.now))
+    world = app.sessions[0].demo.app().state.liveramp
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        outcome = await launch(app, world)
+        hub = app.watching
+        key = ("demo-liveramp", "question_run", outcome.object_id)
+        item = next(i for i in hub.watcher.items() if i.key == key)
+        launched_at = clock.now()
+        # the first status read (the launch's own answer is no read)
+        await step(pilot, clock, lambda: item.snapshot is not None and item.snapshot.polled_at > launched_at)
+        first = item.snapshot.polled_at
+        clock.advance(1)  # well inside the recommended spacing between two reads of a run
+        await press(pilot, "b")
+        await press(pilot, "r")
+        await hub.tick()
+        assert item.snapshot.polled_at == clock.now() > first, "r read the run now"
+        assert any("Reading 1 watched run now" in m for m in toasts(app)), toasts(app)
+        ledger = hub.launcher("demo-liveramp").ledger
+        while ledger.reads_left(outcome.object_id) > 0:  # the hour's reads of this run are spent
+            ledger.record_read(outcome.object_id)
+        clock.advance(1)
+        read_at = item.snapshot.polled_at
+        await press(pilot, "r")
+        await hub.tick()
+        assert item.snapshot.polled_at == read_at, "no read past the hourly cap"
+        assert any("Not read now" in m and "allows the next read at" in m for m in toasts(app)), toasts(app)

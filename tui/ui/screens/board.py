@@ -102,11 +102,29 @@ class RunsBoardScreen(BaseScreen):
         self.set_interval(1.0, self.paint_meter)
 
     def reload(self) -> None:
-        """``r``: poll every watched run as soon as its budget allows."""
+        """``r``: read every watched run now, where its budget allows — sooner than the recommended
+        spacing (an operator asked), never past the hourly cap or a 429's backoff — and say which
+        runs must wait, and until when."""
         hub = self.cr_app.watching
-        for item in hub.watcher.items():
-            hub.watcher.poke(*item.key)
+        items = hub.watcher.items()
+        for item in items:
+            hub.watcher.poke(*item.key, urgent=True)
         hub.ensure_running()
+        now = hub.now()
+        waiting = [(due, item) for item in items if (due := hub.watcher.due_at(item.key)) is not None and due > now]
+        if not items:
+            self.notify("Nothing is watched: finished runs do not change.", markup=False, timeout=4)
+        elif waiting:
+            due, item = min(waiting, key=lambda pair: pair[0])
+            name = plain(item.name or item.object_id, 40)
+            more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
+            self.notify(f"Not read now: {name}{more} — its status-read budget (per run per hour, and any "
+                        f"429 backoff) allows the next read at {local(due).strftime('%H:%M:%S')}. "
+                        f"{len(items) - len(waiting)} of {len(items)} read now.",
+                        title="Budget", severity="warning", markup=False, timeout=8)
+        else:
+            self.notify(f"Reading {len(items)} watched run{'s' if len(items) != 1 else ''} now.",
+                        markup=False, timeout=3)
         self.paint()
 
     def on_run_updated(self, message: RunUpdated) -> None:
