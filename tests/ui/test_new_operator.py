@@ -12,7 +12,7 @@ from tui.ui.screens.events import EventsScreen
 from tui.ui.screens.flow_run import FlowRunScreen
 
 from .conftest import open_key, press, screen_text, table, wait_for_workers
-from .test_board import FAILURE, launch, step
+from .test_board import launch, one_completed_one_failed, step
 from .test_events import busiest, open_events
 
 SMALL = (80, 24)
@@ -85,18 +85,6 @@ async def test_the_event_logs_order_keeps_the_search(world):
 
 
 # ---------------------------------------------------------------------------- item 9
-async def failed_and_done_on_the_board(pilot, app, clock, world):
-    ok = await launch(app, world, "14")
-    bad = await launch(app, world, "21")
-    world.runs[ok.object_id].plan.final = "COMPLETED"
-    world.runs[ok.object_id].plan.failure_reason = None
-    doomed = world.runs[bad.object_id].plan
-    doomed.final, doomed.failure_reason = "FAILED", FAILURE
-    hub = app.watching
-    await step(pilot, clock, lambda: not hub.watcher.items())
-    return ok, bad
-
-
 async def test_the_board_cursor_starts_on_the_first_run(make_app, clock):
     app = make_app(store=Store.in_memory(now=clock.now))
     world = app.sessions[0].demo.app().state.liveramp
@@ -104,7 +92,7 @@ async def test_the_board_cursor_starts_on_the_first_run(make_app, clock):
     app.copy_to_clipboard = copied.append
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_workers(pilot)
-        _ok, bad = await failed_and_done_on_the_board(pilot, app, clock, world)
+        _ok, bad = await one_completed_one_failed(pilot, app, clock, world)
         await press(pilot, "b")
         assert app.screen.table.selected_key == f"demo-liveramp|question_run|{bad.object_id}"
         await press(pilot, "y")
@@ -120,7 +108,7 @@ async def test_80x24_board_keeps_the_failure_reason_and_cut_values_end_in_an_ell
         lines = screen_text(app).splitlines()
         cut = next(line for line in lines if "Confidential Com" in line)
         assert "Confidential Compu…" in cut, cut  # a value cut by a narrow column says so
-        await failed_and_done_on_the_board(pilot, app, clock, world)
+        await one_completed_one_failed(pilot, app, clock, world)
         await press(pilot, "b")
         lines = screen_text(app).splitlines()
         row = next(line for line in lines if "FAILED" in line and "failed" in line)

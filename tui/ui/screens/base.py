@@ -319,6 +319,7 @@ class BaseScreen(Screen):
     def _cycle_tab(self, step: int) -> None:
         tabs = self._tabs()
         if tabs is None:
+            self.notify("This screen has no tabs.", markup=False, timeout=3)
             return
         ids = [pane.id for pane in tabs.query("TabPane") if pane.id]
         if not ids:

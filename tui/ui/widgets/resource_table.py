@@ -84,6 +84,18 @@ def _natural(cell: Text) -> tuple[int, Any]:
         return (1, text.casefold())
 
 
+class TableMessage(Message):
+    """A message about one table (its ``control``, so handlers can tell tables apart)."""
+
+    def __init__(self, table: ResourceTable) -> None:
+        self.table = table
+        super().__init__()
+
+    @property
+    def control(self) -> ResourceTable:
+        return self.table
+
+
 class ResourceTable(DataTable):
     """A keyed, filterable, sortable table of platform objects."""
 
@@ -91,28 +103,12 @@ class ResourceTable(DataTable):
         *bindings("open", "down", "up", "top", "bottom", "sort", "reverse"),
     ]
 
-    class NeedMore(Message):
+    class NeedMore(TableMessage):
         """The cursor is near the last loaded row and the table says more rows exist."""
 
-        def __init__(self, table: ResourceTable) -> None:
-            self.table = table
-            super().__init__()
-
-        @property
-        def control(self) -> ResourceTable:
-            return self.table
-
-    class Filtered(Message):
+    class Filtered(TableMessage):
         """The ``/`` filter changed, or the rows under an active one did: the owner's title says
         "4 of 8 · filter: attrib" (a kept filter must not be invisible)."""
-
-        def __init__(self, table: ResourceTable) -> None:
-            self.table = table
-            super().__init__()
-
-        @property
-        def control(self) -> ResourceTable:
-            return self.table
 
     class Opened(Message):
         """A row was chosen (Enter or click on the highlighted row)."""
