@@ -22,7 +22,7 @@ def _emulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=7, help="seed of the generated world (default 7)")
     p.add_argument("--speed", type=float, default=60.0,
                    help="world seconds per real second; 1 = real time (default 60)")
-    p.add_argument("--scale", type=int, default=1, help="volume multiplier: more events, larger results")
+    p.add_argument("--scale", type=int, default=1, help="volume multiplier: more events, larger results (default 1)")
     p.add_argument("--hostile", action="store_true",
                    help="seed every text field with hostile strings (markup, escapes, controls; fault drills)")
     p.add_argument("--hostile-file", metavar="JSON", default=None,
@@ -90,8 +90,10 @@ def build_parser(command: str | None = _EVERY) -> argparse.ArgumentParser:
 def _emulator_parser(sub: argparse._SubParsersAction) -> None:
     emu = sub.add_parser("emulator", help="serve both emulated APIs over HTTP",
                          description="Serve LiveRamp (under /v1) and InfoSum (under /api) on loopback.")
-    emu.add_argument("--host", default="127.0.0.1")
-    emu.add_argument("--port", type=int, default=8900)
+    emu.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
+                          "the network)")
+    emu.add_argument("--port", type=int, default=8900, help="TCP port to listen on (default 8900)")
     _emulator_args(emu)
     emu.add_argument("--strict-limits", action="store_true",
                      help="enforce LiveRamp's limits with 429s (20 creates/h, 20 status reads/object/h, "

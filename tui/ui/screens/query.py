@@ -111,7 +111,9 @@ class QueryScreen(BaseScreen):
                     yield Button("Review query", id="query-go", variant="primary")
             yield Static(Text(""), id="query-status")
             yield Static(Text(""), id="query-error")
-            yield ResourceTable(RESULT_COLUMNS, title="insight query result", id="query-results")
+            results = ResourceTable(RESULT_COLUMNS, title="insight query result", id="query-results")
+            results.export_key = False  # rows keyed r0, r1…: no id worth a column
+            yield results
 
     # ------------------------------------------------------------------ loading
     def initial_load(self) -> None:

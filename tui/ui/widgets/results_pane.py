@@ -69,6 +69,7 @@ class ResultsTable(ResourceTable):
         super().__init__(*args, **kwargs)
         #: set by the pane when the window starts after row one
         self.earlier_available = False
+        self.export_key = False  # "row12" is no id: the CSV has the result's own columns only
 
     def action_scroll_bottom(self) -> None:
         if self.more_available and not self.filter_text:
