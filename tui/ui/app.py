@@ -233,6 +233,9 @@ class CleanroomApp(App):
                     "profile).", title="Refused", severity="warning", markup=False)
 
     async def action_back(self) -> None:
+        clear = getattr(self.screen, "clear_filter", None)
+        if clear is not None and clear():  # a kept "/" filter goes first
+            return
         if len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             await self.pop_screen()
 
@@ -240,7 +243,12 @@ class CleanroomApp(App):
         from .screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(readonly=self.readonly))
+            from .screens.help import screen_commands
+
+            screen = self.screen
+            crumb = getattr(screen, "crumb", None)
+            name = crumb().plain if callable(crumb) else type(screen).__name__
+            self.push_screen(HelpScreen(readonly=self.readonly, here=(name, screen_commands(screen))))
 
     # ------------------------------------------------------------------ profiles
     def action_switch_profile(self) -> None:

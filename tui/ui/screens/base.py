@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, TabbedContent
@@ -181,6 +182,39 @@ class BaseScreen(Screen):
         # in read-only mode writes are hidden from the footer; the app answers the key with a refusal
         return not (action in WRITE_ACTIONS and self.cr_app.readonly)
 
+    def why_not(self, action: str) -> str | None:
+        """Why ``action`` (one of this screen's keys, refused by :meth:`check_action`) does nothing
+        here now: said in a toast when its key is pressed, instead of nothing happening."""
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        reason = self._refusal(event.key)
+        if reason is not None:
+            event.stop()
+            event.prevent_default()
+            self.notify(reason, title="Not here", severity="warning", markup=False, timeout=6)
+
+    def _refusal(self, key: str) -> str | None:
+        """The reason a key press would do nothing: the first binding of ``key`` (focused widget
+        up to the app, as Textual looks) that would run means no refusal; a refused one of this
+        screen's gives its :meth:`why_not`. Read-only refusals are the app's to say."""
+        try:
+            chain = self._modal_binding_chain
+        except Exception:  # a Textual without this: keys simply do nothing, as before
+            return None
+        for namespace, keymap in chain:
+            for binding in keymap.key_to_bindings.get(key, ()):
+                if binding.priority:
+                    continue
+                if self.app._check_action_state(binding.action, namespace):
+                    return None
+                name = binding.action.rpartition(".")[2]
+                if namespace is self and not (binding.action in WRITE_ACTIONS and self.cr_app.readonly):
+                    reason = self.why_not(name)
+                    if reason:
+                        return reason
+        return None
+
     def visible_tables(self) -> list[ResourceTable]:
         return [t for t in self.query(ResourceTable) if t.display and t.region.area > 0]
 
@@ -207,6 +241,16 @@ class BaseScreen(Screen):
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         if self._filter_target is not None:
             self._filter_target.focus()
+
+    def clear_filter(self) -> bool:
+        """Esc with a ``/`` filter kept on the focused table clears it (the next Esc goes back).
+        Returns whether there was one."""
+        table = self.target_table()
+        if table is None or not table.filter_text:
+            return False
+        table.set_filter("")
+        self.notify("Filter cleared (esc again goes back).", markup=False, timeout=3)
+        return True
 
     def copy_target(self) -> tuple[str, str] | None:
         """(id, what) that ``y`` copies: the focused table's selected row, else the object this

@@ -36,7 +36,7 @@ from ..widgets.resource_table import Col, ResourceTable, Row
 from .base import BaseScreen
 
 COLUMNS = (
-    Col("state", "State"), Col("status", "Status"), Col("run", "Run"), Col("reason", "Failure reason / note"),
+    Col("state", "State"), Col("status", "Status"), Col("run", "Run"), Col("reason", "Failure reason / note", fill=True),
     Col("where", "Question / flow / collab."), Col("updated", "Updated"), Col("profile", "Profile"),
     Col("kind", "Kind"), Col("id", "Id"),
 )
@@ -124,7 +124,26 @@ class RunsBoardScreen(BaseScreen):
         self.query_one("#board-empty", Static).set_class(bool(entries), "-hidden")
         if self._select is not None and self.table.select_key(row_key(self._select)):
             self._select = None
+        self._off_group_header()
         self.paint_meter()
+
+    def _off_group_header(self) -> None:
+        """The cursor never rests on a group header it was not moved to (``y`` would copy
+        "group:succeeded", ``x`` say "Select a run first"): the run under it instead."""
+        table = self.table
+        key = table.selected_key
+        if key is None or not key.startswith(GROUP_PREFIX) or table.chosen:
+            return
+        keys = [r.key for r in table.visible_rows()]
+        below = next((k for k in keys[keys.index(key):] if not k.startswith(GROUP_PREFIX)), None)
+        if below is not None:  # not the user's choice: a run arriving above may take the cursor's place
+            table.select_key(below, chosen=False)
+
+    def on_resource_table_filtered(self, event: ResourceTable.Filtered) -> None:
+        note = self.table.filter_note()
+        self.query_one(".section-title", Static).update(Text.assemble(
+            ("Runs board", "bold"), " · ", (note, "bold") if note else
+            "every watched and recently finished run, updating by itself"))
 
     def rows(self, entries: list[BoardEntry]) -> list[Row]:
         grouped: dict[Lifecycle, list[BoardEntry]] = {}

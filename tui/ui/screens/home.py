@@ -55,6 +55,8 @@ class HomeScreen(BaseScreen):
         self.sessions = list(sessions)
         self._room_types: dict[str, dict[str, str]] = {}
         self._rooms: dict[str, list[Any]] = {}
+        #: each section's title: (what, how many), for re-titling while a ``/`` filter is kept
+        self._counts: dict[int, tuple[str, int]] = {}
 
     def header_sessions(self) -> list[Session]:
         return self.sessions
@@ -87,7 +89,7 @@ class HomeScreen(BaseScreen):
         self.app.workers.cancel_node(self)
         self.sessions = list(sessions)
         self.session = self.sessions[0] if self.sessions else None
-        for state in (self._room_types, self._rooms, self._as_of):
+        for state in (self._room_types, self._rooms, self._as_of, self._counts):
             state.clear()
         self._pending.clear()
         self._painted.clear()
@@ -190,8 +192,20 @@ class HomeScreen(BaseScreen):
         self._title(i, "Collaborations", session, len(items))
 
     def _title(self, i: int, what: str, session: Session, n: int) -> None:
+        self._counts[i] = (what, n)
+        note = self.query_one(f"#table-{i}", ResourceTable).filter_note()
         self.query_one(f"#title-{i}", Static).update(Text.assemble(
-            (what, "bold"), " · ", plain(session.name, 40), f" ({session.platform_label}) · {n:,}"))
+            (what, "bold"), " · ", plain(session.name, 40), f" ({session.platform_label}) · ",
+            (note, "bold") if note else f"{n:,}"))
+
+    def on_resource_table_filtered(self, event: ResourceTable.Filtered) -> None:
+        table_id = event.table.id or ""
+        index = int(table_id.rsplit("-", 1)[-1]) if table_id.startswith("table-") else -1
+        if 0 <= index < len(self.sessions):
+            session = self.sessions[index]
+            what, n = self._counts.get(index) or (
+                "Clean rooms" if session.platform == "liveramp" else "Collaborations", event.table.loaded_count)
+            self._title(index, what, session, n)
 
     # ------------------------------------------------------------------ open
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
