@@ -14,6 +14,7 @@ from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
 from ..jump_index import Target
+from ..marks import Marks
 from ..text import (
     DASH,
     duration,
@@ -77,12 +78,14 @@ class QuestionScreen(TabbedScreen):
         ("runs", "Runs"), ("definition", "Definition"), ("parameters", "Parameters"),
         ("datasets", "Datasets"), ("permissions", "Permissions"), ("schedules", "Schedules"),
     )
-    BINDINGS = bindings("launch")
+    BINDINGS = bindings("launch", "compare-runs", "mark-run")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
         self.target = target
         self.question: Any = None
+        self.marks = Marks()
+        self._runs: list[Any] = []
 
     def crumb(self) -> Text:
         return Text(plain(self.target.label, 60))
@@ -128,6 +131,8 @@ class QuestionScreen(TabbedScreen):
                          state=pane.state, what="runs")
 
     def _paint_runs(self, pane: TablePane, runs: list[Any]) -> None:
+        self._runs = list(runs)
+        self.marks.keep({r.id for r in runs})
         now = self.session.now()
         ordered = sorted(runs, key=lambda r: to_datetime(r.submitted_at) or now, reverse=True)
         rows = []
@@ -143,7 +148,7 @@ class QuestionScreen(TabbedScreen):
                        when(run.submitted_at), duration(seconds), safe(reason, 120, style="red"),
                        yes_no(run.is_retryable) if reason else Text(DASH, style="dim")),
                 copy_id=run.id, payload=run, sort_values={"duration": seconds}))
-        pane.table.set_rows(rows)
+        pane.table.set_rows(self.marks.decorate(r) for r in rows)
         pane.set_title(f"Run history (newest first) · {len(runs)} runs · {failed} failed")
 
     # ------------------------------------------------------------------ definition
@@ -254,6 +259,40 @@ class QuestionScreen(TabbedScreen):
         pane = event.table.parent
         if pane is not None and pane.id == "runs-pane":
             self.cr_app.open(self.session, run_target(self.session, self.target, event.row.payload))
+
+    # ------------------------------------------------------------------ compare (issue 20.1)
+    def _runs_table(self) -> ResourceTable | None:
+        if "runs" not in self._built:
+            return None
+        return self.query_one("#runs-pane", TablePane).table
+
+    def action_mark_run(self) -> None:
+        table = self._runs_table()
+        key = table.selected_key if table is not None else None
+        if table is None or key is None:
+            self.notify("Select a run on the Runs tab first.", markup=False)
+            return
+        self.marks.toggle(key)
+        self._paint_runs(self.query_one("#runs-pane", TablePane), self._runs)
+        self.notify(self.marks.said(), markup=False)
+
+    def action_compare(self) -> None:
+        from ...core.compare_load import RunCompare
+        from .compare import open_compare
+
+        if len(self.marks) == 2:
+            run_id, other = self.marks.keys
+        else:
+            table = self._runs_table()
+            run_id = (self.marks.keys[0] if self.marks.keys else table.selected_key if table is not None else None)
+            other = None
+            if run_id is None:
+                self.notify("Select a run (or mark two with space) on the Runs tab first.", markup=False)
+                return
+        names = {r.id: r.name or r.id for r in self._runs}
+        label = f"{names.get(run_id, run_id)}" + (f" vs {names.get(other, other)}" if other else " vs previous")
+        open_compare(self, self.session, RunCompare(self.session, run_id, other, question_id=self.qid), label,
+                     path=(*self.target.path, self.target))
 
     # ------------------------------------------------------------------ launch (issue 6)
     def action_launch(self) -> None:
