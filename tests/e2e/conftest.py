@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tui.config import Budget, Profile
-from tui.emulator import EmulatorOptions, ManualClock
+from tui.emulator import EmulatorOptions
 from tui.emulator.server import served
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ Every call also proves the command never imported Textual (the subprocess report
 from __future__ import annotations
 
 import json
-import os
-import queue
 import signal
 import subprocess
 import sys
@@ -18,94 +16,20 @@ from pathlib import Path
 
 import pytest
 
-from tui.config import write_private
+from tests.helpers import (  # noqa: F401  (re-exported: other tests import them from here)
+    FAST_BUDGET,
+    LAUNCH_ARGS,
+    NO_TEXTUAL,
+    QUESTION,
+    QUICK,
+    ROOM,
+    RUNNER,
+    Cli,
+    lines_of,
+    profile_file,
+)
 from tui.emulator import EmulatorOptions, ManualClock
 from tui.emulator.server import served
-
-QUESTION = "CRQ-684183"  # seed 7: "Attribute Level Overlap and Index Report" in CR-199659, READY
-ROOM = "CR-199659"
-LAUNCH_ARGS = ["--param", "CRM_ATTRIBUTE=AGE_RANGE", "--partition", "exposures.date_start=2026-11-01",
-               "--partition", "exposures.date_end=2026-11-10"]
-# runs main() as `python -m tui` does, then reports whether Textual got imported
-RUNNER = (
-    "import sys\n"
-    "from tui.cli import main\n"
-    "try:\n"
-    "    code = main(sys.argv[1:])\n"
-    "finally:\n"
-    "    sys.stderr.write('\\n[textual imported: %s] [httpx imported: %s]\\n'\n"
-    "                     % ('textual' in sys.modules, 'httpx' in sys.modules))\n"
-    "sys.exit(code)\n"
-)
-NO_TEXTUAL = "[textual imported: False]"
-QUICK = "[httpx imported: False]"  # the read was served by tui.headless.quick (no async client stack)
-# budgets that let a test poll fast (the watcher's floor is max(min interval, hour / reads))
-FAST_BUDGET = """
-[profiles.{name}.budget]
-status_reads_per_object_per_hour = 100000
-min_status_interval_s = 0.05
-"""
-
-
-def profile_file(path: Path, base_url: str, *, lr_env: str = "HL_LR_SECRET", is_env: str = "HL_IS_KEY") -> Path:
-    text = f"""
-[profiles.emu-lr]
-platform = "liveramp"
-base_url = "{base_url}"
-client_id = "demo-client"
-secret_env = "{lr_env}"
-{FAST_BUDGET.format(name="emu-lr")}
-[profiles.emu-is]
-platform = "infosum"
-base_url = "{base_url}"
-secret_env = "{is_env}"
-"""
-    write_private(path, text.encode())
-    return path
-
-
-class Cli:
-    """Runs the CLI in a subprocess with its own config, state and cache dirs."""
-
-    def __init__(self, root: Path, base_url: str) -> None:
-        self.root = root
-        self.env = {**os.environ,
-                    "CLEANROOM_TUI_CONFIG": str(profile_file(root / "config.toml", base_url)),
-                    "CLEANROOM_TUI_STATE_DIR": str(root / "state"),
-                    "CLEANROOM_TUI_CACHE_DIR": str(root / "cache"),
-                    "HL_LR_SECRET": "demo-secret", "HL_IS_KEY": "demo-key", "HL_BAD": "wrong-secret",
-                    "COLUMNS": "200"}
-
-    def argv(self, *args: str) -> list[str]:
-        return [sys.executable, "-c", RUNNER, *args]
-
-    def __call__(self, *args: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
-        done = subprocess.run(self.argv(*args), env={**self.env, **(env or {})}, capture_output=True, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
-        assert NO_TEXTUAL in done.stderr, done.stderr
-        return done
-
-    def json(self, *args: str, code: int = 0) -> object:
-        done = self(*args, "--json")
-        assert done.returncode == code, done.stderr
-        return json.loads(done.stdout)
-
-    def popen(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen(self.argv(*args), env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                stdin=subprocess.DEVNULL, text=True)
-
-
-def lines_of(stream) -> queue.Queue:
-    """A queue fed with ``stream``'s lines by a reader thread (readline with a timeout)."""
-    q: queue.Queue = queue.Queue()
-
-    def pump() -> None:
-        for line in stream:
-            q.put(line)
-        q.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return q
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.e2e.test_headless import QUESTION, QUICK, Cli
+from tests.helpers import QUESTION, QUICK, Cli
 from tui.emulator import EmulatorOptions, ManualClock
 from tui.emulator.server import served
 

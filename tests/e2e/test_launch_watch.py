@@ -14,50 +14,16 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from tests.helpers import DropAnswer, fill, ready_questions
 from tui.api.http import NO_RETRY
 from tui.api.liveramp import LiveRampClient
-from tui.core.launch import BudgetExhausted, Launcher, LaunchForm
-from tui.core.params import BOOLEAN, DATE, DECIMAL, INTEGER, TIMESTAMP
+from tui.core.launch import BudgetExhausted, Launcher
 from tui.core.watch import PollFailed, RunFinished, Watcher
 from tui.store import Store
 
 from .conftest import liveramp_profile
 
 pytestmark = pytest.mark.usefixtures("state_dir")
-
-
-class DropAnswer(httpx.AsyncBaseTransport):
-    """Forwards requests; for an armed path it lets the request reach the server, then loses the answer."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, *, raise_after: type[BaseException] | None = None,
-                 before: bool = False) -> None:
-        self.inner = inner
-        self.armed: str | None = None
-        self.dropped = 0
-        self.raise_after = raise_after
-        self.before = before
-
-    def arm(self, path_suffix: str) -> None:
-        self.armed = path_suffix
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        hit = self.armed is not None and request.method == "POST" and request.url.path.endswith(self.armed)
-        if hit and self.before and self.raise_after is not None:
-            self.armed = None
-            raise self.raise_after("the process died before the request left")
-        response = await self.inner.handle_async_request(request)
-        if not hit:
-            return response
-        self.armed = None
-        self.dropped += 1
-        await response.aread()
-        await response.aclose()
-        if self.raise_after is not None:
-            raise self.raise_after("the process died after the request left")
-        raise httpx.ReadError("connection dropped before the answer arrived", request=request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
 
 
 class Crash(BaseException):
@@ -78,39 +44,6 @@ class DiesAfterIntent:
 
     def journal_failed(self, *args, **kwargs) -> None:
         pass
-
-
-def fill(form: LaunchForm) -> LaunchForm:
-    """Valid values for every empty field, as an operator would type them."""
-    for f in form.fields:
-        if form.values.get(f.key):
-            continue
-        if f.choices:
-            value = f.choices[0]
-        elif f.kind == DATE:
-            value = "2026-10-31" if f.range_role == "end" or "end" in f.name else "2026-10-01"
-        elif f.kind == TIMESTAMP:
-            value = "2026-10-01T00:00:00Z"
-        elif f.kind == INTEGER:
-            value = "14"
-        elif f.kind == DECIMAL:
-            value = "1.5"
-        elif f.kind == BOOLEAN:
-            value = "true"
-        else:
-            value = "e2e"
-        form.set_value(f.key, value)
-    return form
-
-
-async def ready_questions(client: LiveRampClient) -> list:
-    for room in await client.list_cleanrooms():
-        if room.status != "COMPLETE":
-            continue
-        questions = [q for q in await client.list_cleanroom_questions(room.id) if q.status == "READY"]
-        if len(questions) >= 4:
-            return questions
-    raise AssertionError("the demo world has a room with READY questions")
 
 
 async def test_a_dropped_create_answer_creates_exactly_one_run(emulator, clock):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
-from tests.ui.conftest import open_key, press, screen_text, table, wait_for_workers
+from tests.helpers import open_key, press, screen_text, table, wait_for_workers
 from tui.ui.jump_index import Target
 from tui.ui.widgets.load_state import LoadState
 

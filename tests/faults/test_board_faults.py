@@ -13,7 +13,7 @@ import asyncio
 
 import pytest
 
-from tests.ui.conftest import press, wait_for_workers
+from tests.helpers import press, wait_for_workers
 from tui.config import demo_profiles
 from tui.core.session import build_sessions
 from tui.emulator import EmulatorOptions

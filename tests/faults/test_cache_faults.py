@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.ui.conftest import open_key, press, screen_text, table, wait_for_workers
+from tests.helpers import open_key, press, screen_text, table, wait_for_workers
 from tui.cli import main
 from tui.config import demo_profiles
 from tui.core.session import build_sessions

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import press, screen_text, wait_for_workers
+from tests.helpers import press, screen_text, wait_for_workers
 from tui.emulator.infosum.events import EventDetail
 from tui.ui.screens.events import EventsScreen
 

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from tests.e2e.test_headless import profile_file
+from tests.helpers import profile_file
 from tui.cli import main
 from tui.emulator import EmulatorOptions, ManualClock
 from tui.emulator.server import served

@@ -14,8 +14,7 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from tests.e2e.test_headless import profile_file
-from tests.ui.conftest import screen_text, table, wait_for_workers
+from tests.helpers import profile_file, screen_text, table, wait_for_workers
 from tui.cli import main
 from tui.emulator import EmulatorOptions, ManualClock
 from tui.emulator.server import served

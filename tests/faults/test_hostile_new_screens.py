@@ -15,7 +15,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import SelectionList
 
-from tests.ui.conftest import press, screen_text, wait_for_workers
+from tests.helpers import press, screen_text, wait_for_workers
 from tui.emulator.hostile import corpus
 from tui.store import Store
 from tui.ui.screens.board import RunsBoardScreen

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import press, screen_text, wait_for_workers
+from tests.helpers import press, screen_text, wait_for_workers
 from tui.config import Budget
 from tui.store import Store
 from tui.ui.screens.board import RunsBoardScreen
@@ -203,7 +203,7 @@ async def test_lost_answer_whose_listing_fails_is_settled_without_a_restart(make
 
 
 async def test_lost_flow_run_answer_from_the_tui_form_makes_exactly_one_flow_run(make_app, clock):
-    from tests.ui.test_launch_ui import open_flow_form
+    from tests.helpers import open_flow_form
 
     app = make_app(store=Store.in_memory(now=clock.now))
     chaos, world = emulator_of(app).state.chaos, lr(app)

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import SelectionList
 
-from tests.ui.conftest import press, wait_for_workers
+from tests.helpers import press, wait_for_workers
 from tui.store import Store
 from tui.ui.screens.launch_confirm import LaunchConfirmScreen
 from tui.ui.screens.query import QueryScreen

@@ -17,8 +17,7 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.e2e.test_headless import LAUNCH_ARGS, QUESTION
-from tests.ui.conftest import open_key, press, screen_text, table, wait_for_workers
+from tests.helpers import LAUNCH_ARGS, QUESTION, open_key, press, screen_text, table, wait_for_workers
 from tui.cli import main
 from tui.config import load_config, write_private
 from tui.core.session import build_sessions

@@ -3,7 +3,7 @@ start: the disk fills up mid-session, the store starts dropping writes, a toast 
 
 from __future__ import annotations
 
-from tests.ui.conftest import open_key, press, screen_text, table, wait_for_workers
+from tests.helpers import open_key, press, screen_text, table, wait_for_workers
 from tui.store import Store
 
 from .conftest import SIZE, emulator_of

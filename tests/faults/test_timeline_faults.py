@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import press, screen_text, wait_for_workers
+from tests.helpers import press, screen_text, wait_for_workers
 
 from .conftest import FAULTS, SIZE, emulator_of
 from .new_screens import assert_sane, errors, open_room_timeline

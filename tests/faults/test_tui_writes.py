@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.ui.conftest import open_key, press, screen_text, table, wait_for_workers
+from tests.helpers import open_key, press, screen_text, table, wait_for_workers
 from tui.ui.screens.confirm import ConfirmScreen
 
 from .conftest import SIZE, emulator_of

@@ -15,8 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.e2e.test_headless import LAUNCH_ARGS, QUESTION, profile_file
-from tests.e2e.test_launch_watch import fill, ready_questions
+from tests.helpers import LAUNCH_ARGS, QUESTION, fill, profile_file, ready_questions
 from tui.api.http import ApiError
 from tui.cli import main
 from tui.config import Budget, demo_profiles

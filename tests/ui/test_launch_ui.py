@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input, Select
 
+from tests.helpers import open_flow_form
 from tui.store import Store
 from tui.ui.jump_index import Target
 from tui.ui.screens.board import RunsBoardScreen
@@ -52,28 +53,6 @@ async def open_form(pilot, app, world, display_id: str = TIMING) -> LaunchScreen
     await wait_for_workers(pilot)
     assert app.screen.form is not None
     return app.screen
-
-
-async def open_flow_form(pilot, app, world, *, pause: str) -> Target:
-    """Open the launch form of the demo's first flow, filled with valid values; ``pause`` is the
-    "pause after level" field ("" runs through). Returns the flow's target (its path: the room)."""
-    flow = next(iter(world.flows.values()))
-    room = world.cleanrooms[flow.room_id]
-    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
-    flow_t = Target("flow", flow.id, flow.name, "demo-liveramp", flow.display_id, path=(room_t,))
-    await wait_for_workers(pilot)
-    app.open(app.sessions[0], flow_t)
-    await wait_for_workers(pilot)
-    await press(pilot, "l")
-    screen = app.screen
-    assert isinstance(screen, LaunchScreen) and screen.plan.kind == "flow"
-    await wait_for_workers(pilot)
-    for i, f in enumerate(screen.form.fields):  # valid values for what the last run did not give
-        if not screen.form.values.get(f.key):
-            screen.query_one(f"#f-{i}").value = {"date": "2026-10-01", "integer": "7"}.get(f.kind, "x")
-    screen.query_one("#f-pause", Input).value = pause
-    await pilot.pause()
-    return flow_t
 
 
 def field_input(screen: LaunchScreen, name: str):

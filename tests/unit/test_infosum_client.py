@@ -114,7 +114,14 @@ async def test_raw_api_key_in_authorization_header_on_every_call(server, client)
     assert me.company.id == "CMP.own" and me.company.display_name == "Northwind"
     assert [r.headers["Authorization"] for r in server.requests] == [KEY, KEY]
     assert all("bearer" not in r.headers["Authorization"].lower() for r in server.requests)
-    assert server.requests[1].content == b"{}"
+    # the CM playbook declares no body for close (nor leave): none is sent, and no JSON content type
+    assert server.requests[1].content == b"" and "content-type" not in server.requests[1].headers
+
+
+async def test_leave_sends_no_body(server, client):
+    server.on("POST", "/api/v2/collaborations/CLB.1/leave", reply())
+    await client.leave_collaboration("CLB.1")
+    assert server.requests[0].content == b"" and "content-type" not in server.requests[0].headers
 
 
 async def test_list_sends_snake_case_params_with_dots(server, client):

@@ -522,3 +522,64 @@ def test_client_repr_is_safe(tmp_path):
     client = LiveRampClient(make_profile(), transport=httpx.MockTransport(lambda r: httpx.Response(200)),
                             token_cache_dir=tmp_path)
     assert "s3cret" not in repr(client) and "prod" in repr(client)
+
+
+# --------------------------------------------------------------------------- issue 21: both shapes, flow ids
+
+async def test_client_reads_nulls_and_omitted_fields_alike(fake, client):
+    """The live API sends nulls and empty strings; the SPEC (and now the emulator) omits them."""
+    live = {"id": "r1", "name": "n", "status": "RUNNING", "submittedAt": "2026-11-22T09:00:00Z",
+            "executedAt": None, "completedAt": None, "parameters": {}}
+    spec = {"id": "r2", "name": "n", "status": "RUNNING", "submittedAt": "2026-11-22T09:00:00Z", "parameters": {}}
+    fake.json("GET", "/cleanroom-question-runs/r1", live)
+    fake.json("GET", "/cleanroom-question-runs/r2", spec)
+    sched = {"id": "s", "name": "Nightly", "repeatFrequency": "DAILY", "startDateTime": "2026-11-01T00:00:00Z"}
+    fake.json("GET", "/cleanroom-questions/q/cleanroom-question-run-schedules", [
+        {**sched, "endDateTime": "", "parameters": {"d": {"name": "d", "value": "7", "qualifier": ""}}},
+        {**sched, "parameters": {"d": {"name": "d", "value": "7"}}}])
+    fake.json("GET", "/cleanroom-questions/q/cleanroom-question-parameters", {"parameters": [
+        {"Name": "a", "DataType": "STRING", "ConstraintType": "", "HasConstraint": False},
+        {"Name": "b", "DataType": "STRING", "HasConstraint": False}]})
+    audit_str = {"createdByUser": "ops@example.com", "updatedByUser": "ops@example.com"}
+    audit_obj = {"createdByUser": {"ID": "u1", "name": "Ops", "email": "ops@example.com"}}
+    fake.json("GET", "/cleanrooms/c1/cleanroom-flows/f1", {"cleanRoomFlow": {"ID": "f1", "userAudit": audit_str}})
+    fake.json("GET", "/cleanrooms/c1/cleanroom-flows/f2", {"cleanRoomFlow": {"ID": "f2", "userAudit": audit_obj}})
+    async with client:
+        runs = [await client.get_run("r1"), await client.get_run("r2")]
+        schedules = await client.list_schedules("q")
+        params = await client.question_parameters("q")
+        flows = [await client.get_flow("c1", "f1"), await client.get_flow("c1", "f2")]
+    assert [(r.executed_at, r.completed_at) for r in runs] == [(None, None), (None, None)]
+    assert [s.end_date_time or None for s in schedules] == [None, None]
+    assert [s.parameters["d"].qualifier or None for s in schedules] == [None, None]
+    assert [p.constraint_type or None for p in params.parameters] == [None, None]
+    assert [f.id for f in flows] == ["f1", "f2"]
+
+
+async def test_flow_path_404_is_tried_once_with_the_flow_id_and_remembered(fake, client):
+    fake.json("POST", "/cleanrooms/c1/cleanroom-flows/list", {"cleanRoomFlows": [
+        {"ID": "f1", "flowID": "fl1", "flow": {"ID": "fl1"}}], "count": 1})
+    fake.json("POST", "/cleanrooms/c1/cleanroom-flows/f1/cleanroom-flow-runs",
+              {"code": 404, "message": "Cleanroom flow not found"}, status=404)
+    fake.json("POST", "/cleanrooms/c1/cleanroom-flows/fl1/cleanroom-flow-runs", {"id": "run-1", "status": "QUEUED"})
+    fake.json("GET", "/cleanrooms/c1/cleanroom-flows/fl1/cleanroom-flow-runs", {"cleanRoomFlowRuns": [], "count": 0})
+    async with client:
+        run = await client.create_flow_run("c1", "f1", "x", [])  # learns the ids from the room's flow list
+        assert run.id == "run-1" and client.flow_convention == "flowID"
+        await client.list_flow_runs("c1", "f1")  # straight to the flowID now
+    assert len(fake.hits("POST", "/cleanrooms/c1/cleanroom-flows/f1/cleanroom-flow-runs")) == 1
+    assert len(fake.hits("POST", "/cleanrooms/c1/cleanroom-flows/fl1/cleanroom-flow-runs")) == 1
+    assert not fake.hits("GET", "/cleanrooms/c1/cleanroom-flows/f1/cleanroom-flow-runs")
+
+
+async def test_flow_path_errors_other_than_404_are_not_retried(fake, client):
+    fake.json("POST", "/cleanrooms/c1/cleanroom-flows/list", {"cleanRoomFlows": [
+        {"ID": "f1", "flowID": "fl1"}], "count": 1})
+    fake.json("POST", "/cleanrooms/c1/cleanroom-flows/f1/cleanroom-flow-runs",
+              {"code": 412, "message": "Node is not READY"}, status=412)
+    async with client:
+        await client.list_flows("c1")
+        with pytest.raises(ApiError) as info:
+            await client.create_flow_run("c1", "f1", "x", [])
+    assert info.value.status == 412 and client.flow_convention is None
+    assert not fake.hits("POST", "/cleanrooms/c1/cleanroom-flows/fl1/cleanroom-flow-runs")

@@ -298,12 +298,12 @@ class InfoSumClient:
         return str(cid)
 
     async def close_collaboration(self, cid: str) -> None:
-        """Owner only; irreversible."""
-        await self._write("POST", f"/api/v2/collaborations/{_segment(cid, 'collaboration id')}/close", {})
+        """Owner only; irreversible. No body: the CM playbook declares none."""
+        await self._write("POST", f"/api/v2/collaborations/{_segment(cid, 'collaboration id')}/close")
 
     async def leave_collaboration(self, cid: str) -> None:
-        """Members only (the owner gets 403 and must close instead)."""
-        await self._write("POST", f"/api/v2/collaborations/{_segment(cid, 'collaboration id')}/leave", {})
+        """Members only (the owner gets 403 and must close instead). No body, as the playbook declares."""
+        await self._write("POST", f"/api/v2/collaborations/{_segment(cid, 'collaboration id')}/leave")
 
     # ------------------------------------------------------------------ datasets in a collaboration
 

@@ -687,6 +687,13 @@ class LiveRampClient:
                 offset += 100
         return self._flow_aliases.get(flow_id)
 
+    def flow_path_id(self, flow_id: str) -> str:
+        """The id this client will put in a flow path for ``flow_id`` (what a confirmation shows)."""
+        ids = self._flow_aliases.get(flow_id)
+        if ids is None:
+            return flow_id
+        return ids[1] if self.flow_convention == FLOW_FLOW_ID else ids[0]
+
     def _remember_flow_convention(self, convention: str) -> None:
         if convention != self.flow_convention:
             self.flow_convention = convention

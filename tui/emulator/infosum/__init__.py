@@ -21,6 +21,20 @@ Where the reference is silent we chose (each module's docstring has the details)
 - leaving removes the leaver's datasets and destinations from the collaboration, silently.
 - queries: fail when the text contains ``FAIL`` or breaks the dataset's permission; v1
   ``/result`` of a failed query is 400 tyraelError; v1 counts are JSON numbers, key ids strings.
+
+Checked against InfoSum's published playbooks (issue 21; ``scripts/check_spec.py SPEC_DIR`` calls every
+GET they describe and validates the answers):
+
+- ``GET /v2/destinations/instances/{id}`` answers for every destination a collaboration the caller
+  belongs to lists (the AD playbook's "confirm the destination exists" step), not only owned ones;
+  only the owner sees its ``config`` and share fields.
+- The IQ playbook's ``/v1/insights/{id}`` and ``…/results`` serve every query, whether created through
+  ``/v1/insights`` or ``/v1/queries`` (one store of queries).
+- ``POST``/``GET /v1/activations[/{id}]`` (the AD playbook's steps 1–2) answer the [V1] shapes.
+- Known conflict, kept: the CM playbook's event-type enum (17 values) is older than v2's 24; the
+  emulator sends the v2 types (and ``ENTITY_ACTIVATION_SEGMENT``), so those events fail the playbook's
+  enum.
+- ``POST …/close`` and ``…/leave`` accept an empty body (the playbook declares none) as well as ``{}``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,36 @@ Where the reference is silent the emulator GUESSes, and says so in the module th
 room statuses ``PENDING``/``EXPIRED``, audit event names, flow statuses/stages, the ``/data`` page
 maximum (10,000), ``count`` = total rows, the output file being CSV bytes sent as application/json,
 initial run status ``QUEUED``, run lists newest first.
+
+Checked against things nobody here wrote (issue 21): LiveRamp's published OpenAPI spec
+(``scripts/check_spec.py SPEC_DIR`` validates every GET answer against it) and the vendor's SDK CLI
+(``tests/e2e/test_vendor_sdk.py`` drives every question, run, flow and flow-run command). Where the
+reference, the spec and the SDK disagree, the spec wins unless the SDK or a live sample says otherwise:
+
+- Flow paths take the flow's ``ID`` (the spec: "Cleanroom Flow ID") **or** its ``flowID`` (what the SDK
+  and the "Example Flow Run Workflow" page send; what ``POST …/cleanroom-flows`` returns). Nobody can
+  tell which the live API accepts, so the emulator takes both; ``EmulatorOptions.flow_ids`` /
+  ``--flow-ids`` ("ID", "flowID") accepts only one, to prove the client copes with either.
+- No ``null`` and no ``""`` where the spec has a format or an enum (no schema is ``nullable``): a field
+  the world has no value for is omitted — ``executedAt``/``completedAt`` until reached, ``assignedAt``
+  of an unassigned dataset, a parameter's ``ConstraintType`` without a constraint, a schedule's
+  ``endDateTime`` when open-ended and ``qualifier`` on absolute dates, ``latestRun.endTimestamp``.
+  Free-text fields the reference shows as ``""`` (``failureReason``, ``runMessage`` …) stay ``""``.
+- Shapes follow the spec: a flow's ``userAudit.createdByUser``/``updatedByUser`` are ``UserRefInfo``
+  objects (``{ID, name, email}``); a dataset's ``partitionFields`` are ``{fieldName, dataType}`` objects;
+  data type, credential source and export job type values come from the spec's enums ("Conversion
+  Events", "Snowflake Account", ``jobType: EXPORTS``).
+- Served from the spec's shapes though the reference has nothing on them (values are GUESSes):
+  ``GET /billable-configs`` (the home org is billed), ``/credential-sources/credential-name/{name}``,
+  ``/data-sources/{id}/data-types/{typeId}/data-source-parameters``, ``/data-connection-views`` (one view
+  per data connection) and ``/{viewId}``, a flow's ``nodes/exports`` and ``nodes/exports/runs`` (a node's
+  jobs are its question's export jobs).
+- Deliberate deviations, kept: the spec types ``GET …/invitations`` and ``GET /question/{id}/data-types``
+  as one object — they are lists (the SDK and the reference agree); ``GET /cleanrooms/{id}/…`` answers
+  403 in a room where the API user has no admin role (realistic; the spec lists 403 for most such
+  operations); the four ``Internal``-tagged ``…/intelligence`` GETs and ``…/cleanroom-execution-instance/
+  {id}`` (legacy measurement executions, no id source in the spec) are not served; downloads are file
+  bytes, not the JSON strings the spec declares; error bodies carry an integer ``code``.
 """
 
 from __future__ import annotations

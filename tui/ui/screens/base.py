@@ -239,11 +239,10 @@ class BaseScreen(Screen):
         if table is None:
             self.notify("No table here to export.", markup=False)
             return
+        from ...core.exports import exists_problem, slug, unique_name
         from .prompt import PromptScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        slug = "".join(ch if ch.isalnum() else "-" for ch in table.title.lower()).strip("-") or "table"
-        default = f"./{slug}-{stamp}.csv"
+        default = unique_name(slug(table.title, "table"))  # never an existing file's name
 
         def write(answer: str | None) -> None:
             if not answer:
@@ -259,7 +258,8 @@ class BaseScreen(Screen):
 
         self.app.push_screen(PromptScreen(
             f"Export {table.title} ({len(table.visible_rows())} rows shown) to:", default,
-            help="A path ending in .json writes JSON; anything else writes CSV."), write)
+            help="A path ending in .json writes JSON; anything else writes CSV. An existing file is never "
+                 "replaced.", check=exists_problem), write)
 
     def _tabs(self) -> TabbedContent | None:
         found = list(self.query(TabbedContent))

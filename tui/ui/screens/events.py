@@ -516,13 +516,13 @@ class EventsScreen(BaseScreen):
 
     def action_export(self) -> None:
         """``e``: the current view (filter, search, order; loaded events only) as CSV or JSON."""
+        from ...core.exports import exists_problem, unique_name
         from .prompt import PromptScreen
 
         feed = self.feed
         if feed is None:
             return
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        default = f"./events-{_slug(self.target.name or self.cid)}-{stamp}.csv"
+        default = unique_name(f"events-{_slug(self.target.name or self.cid)}")
 
         def write(answer: str | None) -> None:
             if not answer:
@@ -539,16 +539,17 @@ class EventsScreen(BaseScreen):
         self.app.push_screen(PromptScreen(
             f"Export this view ({shown:,} loaded events) to:", default,
             help="A path ending in .json writes JSON; anything else writes CSV (the API export's columns). "
-                 "E exports the whole log through the API instead."), write)
+                 "E exports the whole log through the API instead. An existing file is never replaced.",
+            check=exists_problem), write)
 
     def action_export_server(self) -> None:
         """``E``: the API's own CSV export of the whole (server-filtered) log, streamed to a file."""
+        from ...core.exports import exists_problem, unique_name
         from .prompt import PromptScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
         # "-all": the whole log; "-filtered": the whole of what the server filter selects
         scope = "filtered" if self.server_filter else "all"
-        default = f"./events-{_slug(self.target.name or self.cid)}-{stamp}-{scope}.csv"
+        default = unique_name(f"events-{_slug(self.target.name or self.cid)}-{scope}")
 
         def go(answer: str | None) -> None:
             if answer:
@@ -556,7 +557,8 @@ class EventsScreen(BaseScreen):
 
         what = f"filter: {self.server_filter}" if self.server_filter else "no filter"
         self.app.push_screen(PromptScreen(f"Export the whole log through the API ({plain(what, 80)}) to:", default,
-                                          help="Streams the API's CSV; the file appears only once complete."), go)
+                                          help="Streams the API's CSV; the file appears only once complete. An "
+                                               "existing file is never replaced.", check=exists_problem), go)
 
     async def export_server(self, path: Path) -> int | None:
         order = "event_date_time DESC" if self.descending else "event_date_time"

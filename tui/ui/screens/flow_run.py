@@ -190,6 +190,22 @@ class FlowRunScreen(TabbedScreen):
         for pane in self.query(ResultsPane):
             pane.load_more()
 
+    def action_export(self) -> None:
+        """``e`` on a node's report: the whole report or the loaded rows (as on a run's results)."""
+        panes = list(self.query(ResultsPane))
+        node = self.report_node
+        if not panes or panes[0].table is None or self.target_table() is not panes[0].table or node is None:
+            super().action_export()
+            return
+        from ...core.exports import slug
+        from ..results_export import ResultSource, offer
+
+        rid, nid = self.target.id, node.node.id
+        offer(self, ResultSource(panes[0], stem=f"report-{slug(node.node.label or nid, 'node')}",
+                                 fetch=lambda offset: self.session.call(lambda c: c.flow_run_report(
+                                     self.room_id, rid, nid, limit=PAGE, offset=offset))),
+              super().action_export)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_more":
             return any(p.has_more for p in self.query(ResultsPane))

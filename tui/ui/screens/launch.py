@@ -442,8 +442,10 @@ class LaunchScreen(BaseScreen):
         plan = self.plan
         launcher = self.launcher
         if plan.kind == "flow":
+            # the id the client will send: the platform may take the flow's ID or its flowID (issue 21)
+            flow_id = getattr(self.session.client, "flow_path_id", lambda i: i)(plan.flow_id)
             title, path = "Launch a flow run", (f"/v1/cleanrooms/{plan.cleanroom_id}/cleanroom-flows/"
-                                                f"{plan.flow_id}/cleanroom-flow-runs")
+                                                f"{flow_id}/cleanroom-flow-runs")
             context = [("Profile", f"{self.session.name} (LiveRamp)"), ("Flow", plan.context.label)]
         else:
             title, path = "Launch a question run", f"/v1/cleanroom-questions/{plan.question_id}/create-run"

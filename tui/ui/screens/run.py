@@ -172,6 +172,25 @@ class RunScreen(TabbedScreen):
         for pane in self.query(ResultsPane):
             pane.load_more()
 
+    def action_export(self) -> None:
+        """``e`` on the results: the whole result, the loaded rows or the run's output file."""
+        panes = list(self.query(ResultsPane))
+        if not panes or panes[0].table is None or self.target_table() is not panes[0].table or self.run is None:
+            super().action_export()
+            return
+        from ..results_export import ResultSource, offer
+
+        rid = self.run_id
+        location = self.run.run_metadata.data_out_location if self.run.run_metadata else None
+        name = location.rstrip("/").rsplit("/", 1)[-1] if location else ""
+        output = (name, lambda: self.session.call(lambda c: c.download_run_file(rid, name))) if name else None
+        from ...core.exports import slug
+
+        offer(self, ResultSource(panes[0], stem=f"results-{slug(self.target.name, 'run')}",
+                                 fetch=lambda offset: self.session.call(
+                                     lambda c: c.run_data(rid, limit=PAGE, offset=offset)),
+                                 output_file=output), super().action_export)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_more":
             return any(p.has_more for p in self.query(ResultsPane))

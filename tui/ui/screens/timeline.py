@@ -14,7 +14,6 @@ a line opens its run or flow run.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -299,11 +298,10 @@ class TimelineScreen(BaseScreen):
         self.table.focus()
 
     def action_export(self) -> None:
+        from ...core.exports import exists_problem, slug, unique_name
         from .prompt import PromptScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        slug = "".join(ch if ch.isalnum() else "-" for ch in self.parent_target.name.lower()).strip("-")[:40]
-        default = f"./timeline-{slug or 'liveramp'}-{stamp}.csv"
+        default = unique_name(f"timeline-{slug(self.parent_target.name, 'liveramp')}")
 
         def write(answer: str | None) -> None:
             if not answer:
@@ -317,5 +315,6 @@ class TimelineScreen(BaseScreen):
             self.notify(f"Exported {rows:,} entries to {path}", title="Export", markup=False)
 
         self.app.push_screen(PromptScreen(f"Export this timeline ({self.feed.display_count:,} entries) to:",
-                                          default, help="A path ending in .json writes JSON; anything else CSV."),
+                                          default, help="A path ending in .json writes JSON; anything else CSV. An "
+                                                        "existing file is never replaced.", check=exists_problem),
                              write)

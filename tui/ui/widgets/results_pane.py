@@ -22,6 +22,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from ...core.exports import result_columns, row_values
 from ...core.sanitize import plain
 from ..text import safe
 from .load_state import LoadState
@@ -33,25 +34,10 @@ PAGE = 500
 PageLoader = Callable[[int], Awaitable[Any]]
 
 
-def result_columns(metadata: list[Any]) -> list[tuple[str, str]]:
-    """(row-map key, label) per output column; rows are keyed by column name or field name."""
-    out = []
-    for i, col in enumerate(metadata):
-        key = col.column_name or col.field_name or f"col{i}"
-        out.append((key, col.field_name or col.column_name or key))
-    return out
-
-
 def result_rows(stats: list[dict[str, str]], metadata: list[Any], offset: int) -> list[Row]:
-    columns = result_columns(metadata)
     rows = []
     for n, values in enumerate(stats):
-        cells = []
-        for (key, _label), col in zip(columns, metadata, strict=False):
-            value = values.get(key)
-            if value is None and col.field_name:
-                value = values.get(col.field_name)
-            cells.append(safe(value, 200))
+        cells = [safe(value, 200) for value in row_values(values, metadata)]
         rows.append(Row(key=f"row{offset + n}", cells=cells, copy_id=cells[0].plain if cells else None))
     return rows
 
