@@ -288,8 +288,12 @@ class Comparison:
 
         if is_json_path(path):
             doc = self.document()
-            return write_atomic(path, lambda fh: fh.write(json.dumps(clean(doc), ensure_ascii=False, indent=2,
-                                                                      default=str) + "\n") and len(doc["rows"]))
+
+            def fill(fh: Any) -> int:
+                fh.write(json.dumps(clean(doc), ensure_ascii=False, indent=2, default=str) + "\n")
+                return len(doc["rows"])
+
+            return write_atomic(path, fill)
         header, rows = self.table()
         return write_csv(path, header, rows)
 

@@ -200,10 +200,10 @@ class CompareScreen(TabbedScreen):
         if cmp is None:
             self.notify("Nothing compared yet.", markup=False)
             return
+        from ...core.exports import exists_problem, unique_name
         from .prompt import PromptScreen
 
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        default = f"./compare-{stamp}.csv"
+        default = unique_name("compare")  # never an existing file's name
 
         def write(answer: str | None) -> None:
             if not answer:
@@ -218,8 +218,8 @@ class CompareScreen(TabbedScreen):
 
         self.app.push_screen(PromptScreen(
             f"Export the comparison ({len(cmp.lines()):,} joined rows; {plain(cmp.scope(), 120)}) to:", default,
-            help="A path ending in .json writes JSON (both runs, parameters and rows); anything else writes CSV."),
-            write)
+            help="A path ending in .json writes JSON (both runs, parameters and rows); anything else writes CSV. "
+                 "An existing file is never replaced.", check=exists_problem), write)
 
 
 def open_compare(screen: Any, session: Session, loader: Any, name: str, path: tuple[Target, ...] = ()) -> None:
