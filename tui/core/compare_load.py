@@ -76,11 +76,13 @@ class RunCompare:
     reads as "from A to B" (B − A)."""
 
     def __init__(self, session: Any, run_id: str, other_id: str | None = None, *, question_id: str | None = None,
-                 max_rows: int = DEFAULT_ROWS) -> None:
+                 max_rows: int = DEFAULT_ROWS, listed: list[Any] | None = None) -> None:
         self.session = session
         self.a_id = run_id
         self.b_id = other_id
         self.question_id = question_id
+        #: the question's run list when the caller read it already (the headless budgeted read)
+        self.listed = listed
         self.max_rows = max(PAGE, max_rows)
         self.comparison: Comparison | None = None
         #: result pages read from the platform (not the cache), for the budget note and the tests
@@ -96,7 +98,10 @@ class RunCompare:
         m = _lr()
         found: dict[str, Any] = {}
         listed: list[Any] = []
-        if self.question_id:
+        if self.listed is not None:
+            listed = list(self.listed)
+            found = {r.id: r for r in listed}
+        elif self.question_id:
             qid = self.question_id
             got = await self.session.load("runs", qid, lambda c: c.list_runs(qid, limit=RUN_LIST),
                                           list[m.QuestionRun])
