@@ -115,9 +115,13 @@ def _render(ctx: Context, cmp: Any, limit: int) -> None:
     shown_rows = rows[:limit]
     if shown_rows:
         out.line()
-        cols = [Column(h, (lambda i: lambda r: "" if r[i] is None else r[i])(i), flex=i <= len(cmp.dims),
-                       right=i > len(cmp.dims)) for i, h in enumerate(header)]
+        cols = [Column(h, _cell(i), flex=i <= len(cmp.dims), right=i > len(cmp.dims))
+                for i, h in enumerate(header)]
         out.table(cols, shown_rows, title=f"Largest changes ({len(shown_rows):,} of {len(rows):,})")
+
+
+def _cell(i: int) -> Any:
+    return lambda row: "" if row[i] is None else row[i]
 
 
 def _span(seconds: float | None) -> str:
