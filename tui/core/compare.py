@@ -128,6 +128,12 @@ class Line:
     b: Mapping[str, Any] | None = None
     #: the sort key, worked out once per change of a side
     rank: tuple[int, float, float] | None = None
+    #: which repeat of these dimension values in its run (0: the first), for a stable row id
+    nth: int = 0
+
+    @property
+    def ident(self) -> str:
+        return "\x1f".join(self.key) + (f"\x1f#{self.nth}" if self.nth else "")
 
     @property
     def presence(self) -> str:
@@ -167,7 +173,7 @@ class Comparison:
             seen[key] = nth + 1
             line = self._lines.get((key, nth))
             if line is None:
-                line = self._lines[(key, nth)] = Line(key)
+                line = self._lines[(key, nth)] = Line(key, nth=nth)
             setattr(line, side, row)
             line.rank = None
             added += 1

@@ -25,6 +25,7 @@ No Textual.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -103,9 +104,15 @@ class RunCompare:
             found = {r.id: r for r in listed}
         elif self.question_id:
             qid = self.question_id
-            got = await self.session.load("runs", qid, lambda c: c.list_runs(qid, limit=RUN_LIST),
-                                          list[m.QuestionRun])
-            listed = list(got.value)
+            # a completed run never changes: when the question's cached list (the screen we came
+            # from read it) already has both runs completed, no status read is spent on them
+            cached = self.session.cached("runs", qid, list[m.QuestionRun])
+            if cached is not None and self._settled(list(cached.value)):
+                listed = list(cached.value)
+            else:
+                got = await self.session.load("runs", qid, lambda c: c.list_runs(qid, limit=RUN_LIST),
+                                              list[m.QuestionRun])
+                listed = list(got.value)
             found = {r.id: r for r in listed}
         a = found.get(self.a_id) or await self._run(self.a_id)
         if self.b_id:
@@ -126,6 +133,15 @@ class RunCompare:
             a, b = b, a
         return a, b
 
+    def _settled(self, runs: list[Any]) -> bool:
+        """Both runs (the named ones, or A and its default) are in ``runs`` and completed."""
+        found = {r.id: r for r in runs}
+        a = found.get(self.a_id)
+        if a is None or a.status != "COMPLETED":
+            return False
+        b = found.get(self.b_id) if self.b_id else previous_completed(runs, a)
+        return b is not None and b.status == "COMPLETED"
+
     async def _page(self, run_id: str, offset: int) -> Any:
         m = _lr()
         key = f"{run_id}:{offset}"
@@ -145,11 +161,17 @@ class RunCompare:
         return got.value
 
     async def start(self) -> Comparison:
-        """Read both runs and their totals: the comparison with no rows joined yet."""
+        """Read both runs: the comparison with no rows joined yet (totals come with the first pages)."""
         a, b = await self.runs()
-        ta, tb = await asyncio.gather(self._count(a.id), self._count(b.id))
-        self.comparison = Comparison(side_of_run(a, ta), side_of_run(b, tb))
+        self.comparison = Comparison(side_of_run(a), side_of_run(b))
         return self.comparison
+
+    async def _first(self, cmp: Comparison) -> list[Any]:
+        """The first page of both runs and both row totals, read side by side."""
+        got = await asyncio.gather(self._page(cmp.a.id, 0), self._page(cmp.b.id, 0),
+                                   self._count(cmp.a.id), self._count(cmp.b.id))
+        cmp.a.total, cmp.b.total = got[2], got[3]
+        return list(got[:2])
 
     async def fill(self, told: Callable[[Comparison], Any] | None = None) -> Comparison:
         """Join result pages until ``max_rows`` per run or the end of both; ``told(comparison)``
@@ -162,7 +184,10 @@ class RunCompare:
             wanted = [(name, s) for name, s in sides if s.total is None or offset < s.total]
             if not wanted:
                 break
-            got = await asyncio.gather(*(self._page(s.id, offset) for _, s in wanted))
+            if offset == 0:
+                got = await self._first(cmp)
+            else:
+                got = await asyncio.gather(*(self._page(s.id, offset) for _, s in wanted))
             empty = True
             for (name, s), data in zip(wanted, got, strict=True):
                 if data.metadata:
@@ -177,11 +202,11 @@ class RunCompare:
             if empty:
                 break
             if told is not None and (pages == 1 or pages % BATCH_PAGES == 0):
-                told(cmp)
+                await _tell(told, cmp)
         if not cmp.complete:
             cmp.stopped = f"compare budget: {self.max_rows:,} rows per run"
         if told is not None:
-            told(cmp)
+            await _tell(told, cmp)
         return cmp
 
 
@@ -216,8 +241,16 @@ class QueryCompare:
         cmp.add("a", rows_a)
         cmp.add("b", rows_b)
         if told is not None:
-            told(cmp)
+            await _tell(told, cmp)
         return cmp
+
+
+async def _tell(told: Callable[[Comparison], Any], cmp: Comparison) -> None:
+    """Hand the comparison over; a caller that answers with an awaitable (the screen, until the
+    rows are on screen) holds the next pages back until then, so painting is never starved."""
+    answer = told(cmp)
+    if inspect.isawaitable(answer):
+        await answer
 
 
 _QUERY_SHAPE = ("path", "depth", "category", "value", "continuous")

@@ -11,10 +11,10 @@ far: "first 50,000 rows of 1,000,000"). The table shows the largest changes (up 
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,9 @@ from ..widgets.table_pane import TablePane
 from .tabbed import TabbedScreen
 
 #: joined rows shown in the table (largest changes first); the export has every one
-SHOWN = 1_000
+SHOWN = 500
+#: rows in the first paint (a screenful and some): the first screen of differences comes sooner
+FIRST_SHOWN = 100
 PARAM_COLUMNS = (Col("name", "Parameter"), Col("a", "Run A"), Col("b", "Run B"), Col("differs", "Differs"))
 CHANGE_STYLES = {ONLY_A: "bold yellow", ONLY_B: "bold cyan", CHANGED: "bold", SAME: "dim"}
 
@@ -77,7 +79,7 @@ def diff_row(cmp: Comparison, line: Line, index: int) -> Row:
                   _percent(c.relative)]
         sort.update({f"m{i}a": c.a, f"m{i}b": c.b, f"m{i}d": delta,
                      f"m{i}r": None if c.relative is None else c.relative})
-    return Row(key=f"{index}:{'|'.join(line.key)}", cells=cells, copy_id=" · ".join(line.key) or change,
+    return Row(key=line.ident or f"row{index}", cells=cells, copy_id=" · ".join(line.key) or change,
                payload=line, sort_values=sort)
 
 
@@ -104,6 +106,7 @@ class CompareScreen(TabbedScreen):
         self.loader = loader
         self.comparison: Comparison | None = None
         self._columns: tuple[str, ...] | None = None
+        self._painted_once = False
 
     def crumb(self) -> Text:
         return Text("compare " + plain(self.target.name, 60))
@@ -132,9 +135,9 @@ class CompareScreen(TabbedScreen):
         self.update_chrome()
         try:
             start = getattr(self.loader, "start", None)
-            if start is not None:  # the runs and their totals first: the summary paints before any row
+            if start is not None:  # the runs first: the summary paints before any row
                 self._show(await start())
-            await self.loader.fill(self._show)
+            await self.loader.fill(self._told)
         except Exception as exc:  # every failure becomes a view (a page that failed keeps what came before)
             if self.comparison is not None:
                 self.comparison.stopped = f"stopped: {plain(str(exc), 120)}"
@@ -166,10 +169,15 @@ class CompareScreen(TabbedScreen):
         ])
         if "parameters" in self._built:
             self._paint_parameters(cmp)
+
+    async def _told(self, cmp: Comparison) -> None:
+        """A batch of pages joined: paint it, and let the loader go on once it is on screen."""
+        self._show(cmp)
         if cmp.dims or cmp.measures:
-            # a callable, not a coroutine: a paint superseded before it started is simply not run
-            self.run_worker(partial(self._paint_differences, cmp), group="diff-paint", exclusive=True,
-                            exit_on_error=False)
+            await self._paint_differences(cmp)
+        painted = asyncio.get_running_loop().create_future()
+        self.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+        await painted
 
     async def _paint_differences(self, cmp: Comparison) -> None:
         slot = self.query_one("#differences-slot")
@@ -181,8 +189,10 @@ class CompareScreen(TabbedScreen):
             self._columns = labels
         pane = self.query_one("#compare-diff", TablePane)
         lines = cmp.lines()
-        pane.table.set_rows(diff_row(cmp, line, i) for i, line in enumerate(lines[:SHOWN]))
-        shown = min(len(lines), SHOWN)
+        limit = SHOWN if self._painted_once else FIRST_SHOWN
+        self._painted_once = True
+        pane.table.set_rows(diff_row(cmp, line, i) for i, line in enumerate(lines[:limit]))
+        shown = min(len(lines), limit)
         more = f" · the {shown:,} largest shown; e exports all {len(lines):,}" if len(lines) > shown else ""
         pane.set_title(f"Differences, largest change first · {len(lines):,} joined rows{more}")
         self.focus_tab("differences")
