@@ -8,13 +8,23 @@ them, so tests run side by side under pytest-xdist.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import time
 from collections.abc import Callable
 
 import pytest
 
-from tests.helpers import Backoff, Gate
-from tui.emulator import ManualClock
+# The CI image sets PYTHONDONTWRITEBYTECODE=1: each xdist worker then compiles and assertion-rewrites
+# every test module again (collection: 10 s of CPU instead of 4 s) and each headless subprocess
+# compiles tui again. __pycache__ is git-ignored and Python writes .pyc files atomically.
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+pytest.register_assert_rewrite("tests.helpers")  # its asserts explain themselves, as in a conftest
+
+from tests.helpers import Backoff, Gate  # noqa: E402
+from tui.emulator import ManualClock  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import sys
 
 #: the headless commands (as ``tui.headless.parser.COMMANDS``; a test keeps the two equal)
 HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare")
-COMMANDS = ("emulator", "cache", *HEADLESS)
+COMMANDS = ("emulator", "cache", "serve", *HEADLESS)
 #: headless commands that read once and exit (no polling loop, no prompt)
 ONE_SHOT = ("rooms", "runs", "run", "status")
 #: top-level options that take a value (the next word is their value, not the command)
@@ -69,6 +69,10 @@ def build_parser(command: str | None = _EVERY) -> argparse.ArgumentParser:
         add_commands(sub, None if command == _EVERY else command)
     if command in (_EVERY, "cache"):
         _cache_parser(sub)
+    if command in (_EVERY, "serve"):
+        from .serve import add_parser
+
+        add_parser(sub)
     return parser
 
 
@@ -166,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         return _finish(code) if program else code
     if args.command == "cache":
         return _cache(args)
+    if args.command == "serve":
+        from .serve import main as serve
+
+        return serve(args)
     return _tui(args)
 
 

@@ -35,6 +35,7 @@ BENCHES = {
     "compare": ("tests.bench.bench_compare", "compare two 1M-row runs: first screen of differences"),
     "watch": ("tests.bench.bench_watch", "watcher economy and idle CPU"),
     "idle": ("tests.bench.bench_idle_tui", "idle CPU of the running TUI watching 10 runs"),
+    "serve": ("tests.bench.bench_serve", "browser mode: page to first row vs textual-serve + bare app"),
 }
 
 

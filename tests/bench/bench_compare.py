@@ -78,8 +78,8 @@ async def _one(profile, question, newest, *, fill: bool) -> dict:
         await pilot.press("c")
 
         def shown() -> bool:
-            diff = app.screen.query("#compare-diff")
-            return bool(diff) and diff.first().table.row_count > 0
+            tables = app.screen.query("#compare-diff ResourceTable")  # the pane composes its table a frame later
+            return bool(tables) and tables.first().row_count > 0
 
         await _until(pilot, shown)
         first_s = time.perf_counter() - t0

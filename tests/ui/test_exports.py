@@ -7,7 +7,7 @@ from datetime import datetime
 
 from textual.widgets import Input
 
-from tui.core.exports import unique_name
+from tui.core.export import unique_name
 from tui.ui.results_export import GROUP
 from tui.ui.screens.pick import PickScreen
 from tui.ui.screens.prompt import PromptScreen

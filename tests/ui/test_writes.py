@@ -165,8 +165,12 @@ async def test_an_invalid_dataset_name_keeps_the_dialog_open_with_the_rule(world
         await press(pilot, *"my sales", "enter")
         assert app.screen is prompt and prompt.focused is field and field.value == "my sales"
         assert "my sales is not a valid name" in screen_text(app)
-        await press(pilot, "backspace", "backspace", "backspace", "backspace", "backspace", "backspace",
-                    *"Sales", "enter")
+        taken = next(d.collaboration_dataset_name for d in inf.collaborations[mine.key].datasets)
+        field.value = taken
+        await press(pilot, "enter")  # the platform refuses a name used twice: said before sending
+        assert app.screen is prompt and "already a dataset's name" in screen_text(app)
+        field.value = "my"
+        await press(pilot, "end", *"Sales", "enter")
         assert isinstance(app.screen, ConfirmScreen) and "mySales" in app.screen.body.plain
         await press(pilot, "tab", "enter")
         assert len(inf.collaborations[mine.key].datasets) == before + 1

@@ -15,6 +15,8 @@ Usage::
     ledger.next_read_at(obj)          -> datetime      # earliest allowed read (min interval, hourly cap, backoff)
     ledger.reads_left(obj)            -> int           # status reads of ``obj`` left in the rolling hour
     ledger.record_read(obj)                            # before every status read
+    ledger.claim_read(obj)            -> bool          # can_read + record_read as one step, across processes
+    ledger.claim_create()             -> bool          # the same for a creation
     ledger.backoff_until(obj | ALL | CREATES, when)    # after a 429: LiveRamp sends no Retry-After
 
 ``obj`` is the object the platform charges the read to: a run id for a single-run GET, the
@@ -29,6 +31,9 @@ Create times, read times and backoffs are written to the store's ledger table (n
 eviction or ``cache clear`` must not forget calls the platform still counts) and read back on
 every question, so the TUI and a headless ``watch`` of the same profile share one budget
 and a restart does not forget the last hour. Without a store the ledger lives in memory.
+Every write is a read-merge-write inside one store transaction, and ``claim_*`` decide inside it
+too: several processes on one store (browser tabs under ``cleanroom-tui serve``, each its own app
+process) neither lose each other's calls nor both take the last one.
 """
 
 from __future__ import annotations
@@ -144,7 +149,16 @@ class BudgetLedger:
 
     def record_create(self, when: datetime | None = None) -> None:
         t = self._t(when)
-        self._creates = self._merge(_CREATES_KEY, [*self._creates, t], t, write=True)
+        _ok, self._creates = self._append(_CREATES_KEY, self._creates, t)
+
+    def claim_create(self, now: datetime | None = None) -> bool:
+        """Record a creation if one is allowed now (checked and recorded in one store transaction)."""
+        t = self._t(now)
+        if self._backoff_end(CREATES, t) > t:
+            return False
+        ok, self._creates = self._append(_CREATES_KEY, self._creates, t,
+                                         lambda times: len(times) < self.creates_per_hour)
+        return ok
 
     # ------------------------------------------------------------------ status reads
 
@@ -171,14 +185,18 @@ class BudgetLedger:
         for a one-off check such as reconciling a launch whose answer was lost.
         """
         t = self._t(now)
-        times = self._read_times(obj, t)
+        return _dt(self._read_due(obj, self._read_times(obj, t), t, urgent))
+
+    def _read_due(self, obj: str, times: list[float], t: float, urgent: bool) -> float:
         candidates = [t, self._backoff_end(obj, t), self._backoff_end(ALL, t)]
         over = len(times) - self.reads_per_hour
         if over >= 0:
             candidates.append(times[over] + self.hour_s)
-        if times and not urgent:
+        if times and not urgent and self.min_interval_s > 0:
+            # (with no spacing asked for, a read another process stamped a moment later than our
+            # "now" must not hold this one back)
             candidates.append(times[-1] + self.min_interval_s)
-        return _dt(max(candidates))
+        return max(candidates)
 
     def can_read(self, obj: str, now: datetime | None = None, *, urgent: bool = False) -> bool:
         t = self._t(now)
@@ -186,7 +204,17 @@ class BudgetLedger:
 
     def record_read(self, obj: str, when: datetime | None = None) -> None:
         t = self._t(when)
-        self._reads[obj] = self._merge(_READS_PREFIX + obj, [*self._reads.get(obj, []), t], t, write=True)
+        _ok, self._reads[obj] = self._append(_READS_PREFIX + obj, self._reads.get(obj, []), t)
+
+    def claim_read(self, obj: str, now: datetime | None = None, *, urgent: bool = False) -> bool:
+        """Record a status read of ``obj`` if one is allowed now (:meth:`can_read`), deciding and
+        recording in one store transaction: what a poll loop or a one-off read calls just before
+        the request, so two processes cannot both spend the last read of the hour."""
+        t = self._t(now)
+        ok, times = self._append(_READS_PREFIX + obj, self._reads.get(obj, []), t,
+                                 lambda times: self._read_due(obj, times, t, urgent) <= t)
+        self._reads[obj] = times
+        return ok
 
     # ------------------------------------------------------------------ backoff (429)
 
@@ -270,19 +298,44 @@ class BudgetLedger:
         except Exception:
             log.debug("budget ledger: store write failed", exc_info=True)
 
-    def _merge(self, key: str, memory: list[float], t: float, *, write: bool = False) -> list[float]:
-        """Memory ∪ store, trimmed to the rolling hour ending at ``t``, sorted; optionally saved.
+    def _merge(self, key: str, memory: list[float], t: float) -> list[float]:
+        """Memory ∪ store, trimmed to the rolling hour ending at ``t``, sorted."""
+        return self._union(self._load(key), memory, t)
 
-        A multiset union: several events at the same instant all count (a manual clock, a burst),
-        while an event seen both in memory and in the store counts once.
-        """
+    def _union(self, stored_value: Any, memory: list[float], t: float) -> list[float]:
+        """A multiset union: several events at the same instant all count (a manual clock, a burst),
+        while an event seen both in memory and in the store counts once."""
         start = t - self.hour_s
-        stored = Counter(round(x, 6) for x in _floats(self._load(key)) if x > start)
+        stored = Counter(round(x, 6) for x in _floats(stored_value) if x > start)
         mine = Counter(round(x, 6) for x in memory if x > start)
-        merged = sorted((stored | mine).elements())
-        if write:
-            self._save(key, merged)
-        return merged
+        return sorted((stored | mine).elements())
+
+    def _append(self, key: str, memory: list[float], t: float,
+                allowed: Callable[[list[float]], bool] | None = None) -> tuple[bool, list[float]]:
+        """Add an event at ``t`` to ``key`` (if ``allowed(times so far)``): merged with the store,
+        decided and saved in one store transaction when the store offers one. Returns whether it
+        was added and the times (memory ∪ store, rolling hour)."""
+
+        def change(stored_value: Any) -> tuple[tuple[bool, list[float]], list[float] | None]:
+            times = self._union(stored_value, memory, t)
+            if allowed is not None and not allowed(times):
+                return (False, times), None
+            times = sorted([*times, round(t, 6)])
+            return (True, times), times
+
+        update = getattr(self._store, "ledger_update", None)
+        if update is not None:
+            try:
+                done = update(self.profile, key, change)
+            except Exception:  # the ledger must never take a launch or the watcher down
+                log.debug("budget ledger: store update failed", exc_info=True)
+                done = None
+            if done is not None:
+                return done[0]
+        (ok, times), value = change(self._load(key))  # one process's store (a plain cache, tests)
+        if value is not None:
+            self._save(key, value)
+        return ok, times
 
 
 def free_in(when: datetime | None, now: datetime) -> timedelta:

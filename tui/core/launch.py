@@ -635,7 +635,8 @@ class Launcher:
             if earlier:
                 raise DuplicateLaunch(earlier, self.duplicate_window_s)
         now = self._now()
-        if spec.counts_create and self.ledger.remaining_creates(now) <= 0:
+        # checked and counted in one store transaction: another process may take the last slot
+        if spec.counts_create and not self.ledger.claim_create(now):
             raise BudgetExhausted(self.ledger.creates_free_at(now), self.ledger.creates_per_hour)
         jid = 0
         if self.store is not None:
@@ -643,8 +644,6 @@ class Launcher:
                                             spec.request)
             if not jid:
                 log.warning("launch journal unavailable: a lost answer could not be reconciled later")
-        if spec.counts_create:
-            self.ledger.record_create(now)
         try:
             object_id, obj = await spec.send()
         except ApiError as exc:
@@ -710,10 +709,9 @@ class Launcher:
     async def _budgeted_read(self, obj: str, fn: Callable[[Any], Awaitable[Any]]) -> Any:
         """A status read spent on reconciling: hourly cap and backoff apply, the 5-min spacing does not."""
         now = self._now()
-        if not self.ledger.can_read(obj, now, urgent=True):
+        if not self.ledger.claim_read(obj, now, urgent=True):
             free = self.ledger.next_read_at(obj, now, urgent=True)
             raise _Deferred(f"the status-read budget of {obj} is used up until {free:%H:%M:%S} UTC")
-        self.ledger.record_read(obj, now)
         try:
             return await self.gateway.read(fn)
         except ApiError as exc:

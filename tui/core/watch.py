@@ -484,8 +484,11 @@ class Watcher:
 
     async def _execute(self, poll: PlannedPoll, now: datetime) -> list[WatchEvent]:
         prof = self._profiles[poll.profile]
-        if poll.charge is not None:
-            prof.ledger.record_read(poll.charge, now)  # an attempt counts, whatever the answer
+        # an attempt counts, whatever the answer; claimed (checked and recorded in one store
+        # transaction) because another process on this profile — a second browser tab, a headless
+        # watch — may have spent the read since this poll was planned: then it waits for a later tick
+        if poll.charge is not None and not prof.ledger.claim_read(poll.charge, now):
+            return []
         self.calls[poll.op] += 1
         try:
             if poll.op == "list_runs":

@@ -77,7 +77,7 @@ def execute(ctx: Context) -> int:
         raise UsageError(str(exc)) from exc
     args = ctx.args
     if args.out:
-        from ..core.exports import exists_problem
+        from ..core.export import exists_problem
 
         problem = exists_problem(args.out)
         if problem:

@@ -291,11 +291,10 @@ class Context:
             with self._lock:
                 now = self.now()
                 # the hourly cap is law; the recommended 5-min spacing is for polling loops, not one-off reads
-                if not ledger.can_read(charge, now, urgent=True):
+                if not ledger.claim_read(charge, now, urgent=True):
                     free = ledger.next_read_at(charge, now, urgent=True)
                     return self._cached_or_raise(profile, kind, key, "budget",
                                                  f"status-read budget of {charge} spent until {clock(free)}")
-                ledger.record_read(charge, now)
         quick = self.quick(profile) if path is not None else None
         if quick is not None:
             answer = quick.get(path, params)

@@ -231,6 +231,21 @@ class Store:
         now_us = to_us(self._now())
         self._write(lambda c: ledger.put(c, profile, key, value, now_us), None)
 
+    def ledger_update(self, profile: str, key: str, change: Callable[[Any], tuple[Any, Any]]) -> tuple[Any] | None:
+        """Read a ledger entry, decide, write it back — in one transaction (``BEGIN IMMEDIATE``), so
+        processes sharing this file (browser tabs, a headless ``watch``) never both spend the last
+        read. ``change(value) -> (result, new_value)``; a ``new_value`` of None writes nothing.
+        Returns ``(result,)``, or None when the store could not do it."""
+        now_us = to_us(self._now())
+
+        def op(c: sqlite3.Connection) -> tuple[Any]:
+            result, value = change(ledger.get(c, profile, key))
+            if value is not None:
+                ledger.put(c, profile, key, value, now_us)
+            return (result,)
+
+        return self._write(op, None)
+
     # ------------------------------------------------------------------ platform conventions
 
     def convention_get(self, profile: str, name: str) -> str | None:

@@ -88,6 +88,8 @@ class CleanroomApp(App):
 
         for session in self.sessions:
             apply_cached(session)  # the header names the org from the first frame
+        if self.is_web:  # in a browser (cleanroom-tui serve): app.tcss's "App.-web" rules apply
+            self.add_class("-web")
         warnings = {w for s in self.sessions for w in getattr(s.repo.store, "warnings", []) or []}
         for warning in sorted(warnings):  # e.g. a corrupt cache file was moved aside
             self.notify(str(warning), title="Cache", severity="warning", markup=False, timeout=10)

@@ -4,7 +4,7 @@ The table holds only the rows scrolled through (500 a page), so when the result 
 offers the whole result — streamed page by page to the file, with progress under the table, and
 ``e`` again offers to cancel — besides the loaded rows, and the platform's own output file where
 the run has one (downloaded as the platform sends it). The file never replaces an existing one
-(:mod:`tui.core.exports`).
+(:mod:`tui.core.export`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from rich.text import Text
 from textual.screen import Screen
 
-from ..core.exports import exists_problem, export_result, save_bytes, unique_name
+from ..core.export import exists_problem, export_result, save_bytes, unique_name
 from ..core.sanitize import plain
 from .widgets.load_state import describe_error
 from .widgets.results_pane import PAGE, ResultsPane

@@ -7,7 +7,7 @@ reported, never retried (DESIGN.md principle 3) — the screen reloads so you se
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Any
 
 from rich.text import Text
@@ -226,18 +226,20 @@ def add_destination(screen: Screen, session: Session, collab: Target, exclude: s
     screen.run_worker(pick(), group="pick", exclusive=True, exit_on_error=False)
 
 
-def _dataset_name_problem(name: str) -> str | None:
+def _dataset_name_problem(name: str, taken: Collection[str]) -> str | None:
     from ..api.infosum import validate_dataset_name
 
     try:
         validate_dataset_name(name)
     except ValueError:
         return f"{plain(name, 40)} is not a valid name: use 1–17 letters or digits, nothing else."
+    if name in taken:  # the platform refuses a name used twice in one collaboration
+        return f"{plain(name, 40)} is already a dataset's name in this collaboration: choose another."
     return None
 
 
 def add_dataset(screen: Screen, session: Session, collab: Target, exclude: set[str],
-                on_done: Callable[[], Any] | None = None) -> None:
+                on_done: Callable[[], Any] | None = None, taken: Collection[str] = ()) -> None:
     """Pick one of the company's datasets, name it for the collaboration, confirm."""
     from .screens.pick import PickScreen
     from .screens.prompt import PromptScreen
@@ -278,7 +280,7 @@ def add_dataset(screen: Screen, session: Session, collab: Target, exclude: set[s
             screen.app.push_screen(PromptScreen(
                 "Name of the dataset inside the collaboration:", suggested or "dataset1",
                 help="1–17 letters or digits (A–Z, a–z, 0–9); members use this name in queries.",
-                check=_dataset_name_problem), named)
+                check=lambda name: _dataset_name_problem(name, taken)), named)
 
         screen.app.push_screen(PickScreen("Add which dataset?", choices), chosen)
 

@@ -108,11 +108,10 @@ async def _read_run(screen: Screen, session: Session, run_id: str) -> Any:
     if cached is not None:
         return cached.value
     ledger = screen.app.watching.launcher(session).ledger  # type: ignore[attr-defined]
-    if not ledger.can_read(run_id, urgent=True):
+    if not ledger.claim_read(run_id, urgent=True):
         screen.notify(f"The status-read budget of this run is used up until "
                       f"{ledger.next_read_at(run_id, urgent=True):%H:%M:%S} UTC.", markup=False)
         return None
-    ledger.record_read(run_id)
     try:
         return (await session.load("run", run_id, lambda c: c.get_run(run_id), QuestionRun)).value
     except Exception as exc:

@@ -22,6 +22,7 @@ from textual.widgets import Input, TabbedContent
 
 from ...core.session import Session
 from ..bindings import WRITE_ACTIONS, bindings
+from ..delivery import exported
 from ..text import clipboard
 from ..widgets.breadcrumbs import Breadcrumbs
 from ..widgets.context_header import ContextHeader
@@ -239,7 +240,7 @@ class BaseScreen(Screen):
         if table is None:
             self.notify("No table here to export.", markup=False)
             return
-        from ...core.exports import exists_problem, slug, unique_name
+        from ...core.export import exists_problem, slug, unique_name
         from .prompt import PromptScreen
 
         default = unique_name(slug(table.title, "table"))  # never an existing file's name
@@ -254,7 +255,7 @@ class BaseScreen(Screen):
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error",
                             markup=False)
                 return
-            self.notify(f"Exported {rows} rows to {path}", title="Export", markup=False)
+            exported(self.app, path, f"Exported {rows} rows to {path}")
 
         self.app.push_screen(PromptScreen(
             f"Export {table.title} ({len(table.visible_rows())} rows shown) to:", default,

@@ -382,7 +382,8 @@ class CollaborationScreen(TabbedScreen):
 
     def action_add_dataset(self) -> None:
         exclude = {d for d, _u, _p in self._dataset_rows()}
-        writes.add_dataset(self, self.session, self.target, exclude, on_done=self._reload_all)
+        taken = {p.collaboration_dataset_name for _d, _u, p in self._dataset_rows() if p.collaboration_dataset_name}
+        writes.add_dataset(self, self.session, self.target, exclude, on_done=self._reload_all, taken=taken)
 
     def action_add_destination(self) -> None:
         exclude = set(self.collab.destination_ids) if self.collab is not None else set()

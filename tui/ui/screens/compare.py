@@ -210,7 +210,7 @@ class CompareScreen(TabbedScreen):
         if cmp is None:
             self.notify("Nothing compared yet.", markup=False)
             return
-        from ...core.exports import exists_problem, unique_name
+        from ...core.export import exists_problem, unique_name
         from .prompt import PromptScreen
 
         default = unique_name("compare")  # never an existing file's name

@@ -27,6 +27,7 @@ from ...core.eventlog import EventFeed, EventRow, TailPolicy, session_fetch, wri
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
+from ..delivery import exported
 from ..jump_index import Target
 from ..text import DASH, local, multiline, safe, to_datetime
 from ..widgets.details import Details
@@ -516,7 +517,7 @@ class EventsScreen(BaseScreen):
 
     def action_export(self) -> None:
         """``e``: the current view (filter, search, order; loaded events only) as CSV or JSON."""
-        from ...core.exports import exists_problem, unique_name
+        from ...core.export import exists_problem, unique_name
         from .prompt import PromptScreen
 
         feed = self.feed
@@ -533,7 +534,7 @@ class EventsScreen(BaseScreen):
             except OSError as exc:
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
                 return
-            self.notify(f"Exported {rows:,} events to {path}", title="Export", markup=False)
+            exported(self.app, path, f"Exported {rows:,} events to {path}")
 
         shown = sum(1 for _ in feed.rows()) if feed.loaded < 200_000 else feed.loaded
         self.app.push_screen(PromptScreen(
@@ -544,7 +545,7 @@ class EventsScreen(BaseScreen):
 
     def action_export_server(self) -> None:
         """``E``: the API's own CSV export of the whole (server-filtered) log, streamed to a file."""
-        from ...core.exports import exists_problem, unique_name
+        from ...core.export import exists_problem, unique_name
         from .prompt import PromptScreen
 
         # "-all": the whole log; "-filtered": the whole of what the server filter selects
@@ -585,7 +586,7 @@ class EventsScreen(BaseScreen):
             return None
         self._export_progress = f"exported {size_text(written)} to {plain(str(path), 60)}"
         self._update_status()
-        self.notify(f"Exported the log ({written:,} bytes) to {path}", title="Export", markup=False)
+        exported(self.app, path, f"Exported the log ({written:,} bytes) to {path}")
         return written
 
     def on_unmount(self) -> None:

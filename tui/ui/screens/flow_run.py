@@ -197,7 +197,7 @@ class FlowRunScreen(TabbedScreen):
         if not panes or panes[0].table is None or self.target_table() is not panes[0].table or node is None:
             super().action_export()
             return
-        from ...core.exports import slug
+        from ...core.export import slug
         from ..results_export import ResultSource, offer
 
         rid, nid = self.target.id, node.node.id

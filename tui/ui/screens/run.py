@@ -184,7 +184,7 @@ class RunScreen(TabbedScreen):
         location = self.run.run_metadata.data_out_location if self.run.run_metadata else None
         name = location.rstrip("/").rsplit("/", 1)[-1] if location else ""
         output = (name, lambda: self.session.call(lambda c: c.download_run_file(rid, name))) if name else None
-        from ...core.exports import slug
+        from ...core.export import slug
 
         offer(self, ResultSource(panes[0], stem=f"results-{slug(self.target.name, 'run')}",
                                  fetch=lambda offset: self.session.call(

@@ -33,6 +33,7 @@ from ...core.eventlog import (
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
+from ..delivery import exported
 from ..jump_index import Target
 from ..text import DASH, multiline, safe, status_text
 from ..widgets.details import Details
@@ -298,7 +299,7 @@ class TimelineScreen(BaseScreen):
         self.table.focus()
 
     def action_export(self) -> None:
-        from ...core.exports import exists_problem, slug, unique_name
+        from ...core.export import exists_problem, slug, unique_name
         from .prompt import PromptScreen
 
         default = unique_name(f"timeline-{slug(self.parent_target.name, 'liveramp')}")
@@ -312,7 +313,7 @@ class TimelineScreen(BaseScreen):
             except OSError as exc:
                 self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
                 return
-            self.notify(f"Exported {rows:,} entries to {path}", title="Export", markup=False)
+            exported(self.app, path, f"Exported {rows:,} entries to {path}")
 
         self.app.push_screen(PromptScreen(f"Export this timeline ({self.feed.display_count:,} entries) to:",
                                           default, help="A path ending in .json writes JSON; anything else CSV. An "

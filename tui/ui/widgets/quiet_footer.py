@@ -39,7 +39,9 @@ class QuietFooter(Footer):
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
-        if not screen.app.app_focus:
+        # Textual skips a blurred app's footer; its web driver starts the app blurred and the page
+        # reports focus only after a click, so in a browser the footer would stay blank until then
+        if not screen.app.app_focus and not screen.app.is_web:
             return
         if self.is_attached and screen is self.screen and not self._pending:
             self._pending = True

@@ -22,7 +22,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from ...core.exports import result_columns, row_values
+from ...core.export import result_columns, row_values
 from ...core.sanitize import plain
 from ..text import safe
 from .load_state import LoadState
