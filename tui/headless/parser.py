@@ -11,7 +11,7 @@ import argparse
 
 from .exitcodes import TABLE
 
-COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare")
+COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
 
 EXIT_CODES = "exit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in TABLE)
 
@@ -41,6 +41,9 @@ _HELP = {
                 "change, largest change first. RUN_B defaults to the previous completed run of RUN_A's "
                 "question. A is the earlier run, B the later. Results are read page by page up to --rows per "
                 "run; the output says what was compared. With an InfoSum profile: two insight query ids."),
+    "schedules": ("list run schedules (every question, or --question)",
+                  "The run schedules of the profile's cleanroom questions: state (active/paused), cadence, "
+                  "start and end, parameters. One schedules read per question (not a status read)."),
 }
 
 
@@ -137,12 +140,18 @@ def _compare(compare: argparse.ArgumentParser) -> None:
                          help="also write the whole comparison to FILE (.json: JSON, else CSV); never replaces a file")
 
 
+def _schedules(schedules: argparse.ArgumentParser) -> None:
+    schedules.add_argument("--question", action="append", metavar="QUESTION",
+                           help="cleanroom question id, CRQ- display id or name; repeatable")
+
+
 def _nothing(p: argparse.ArgumentParser) -> None:
     """``rooms`` and ``status`` take only the common options."""
 
 
 _DEFINE = {"rooms": _nothing, "runs": _runs, "run": _run, "events": _events, "watch": _watch, "status": _nothing,
-           "launch": _launch, "compare": _compare}
+           "launch": _launch, "compare": _compare,
+           "schedules": _schedules}
 
 
 __all__ = ["COMMANDS", "EXIT_CODES", "add_commands"]
