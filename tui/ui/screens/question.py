@@ -78,7 +78,7 @@ class QuestionScreen(TabbedScreen):
         ("runs", "Runs"), ("definition", "Definition"), ("parameters", "Parameters"),
         ("datasets", "Datasets"), ("permissions", "Permissions"), ("schedules", "Schedules"),
     )
-    BINDINGS = bindings("launch", "compare-runs", "mark-run")
+    BINDINGS = bindings("launch", "compare-runs", "mark-run", "pause-schedule", "delete-schedule")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -293,6 +293,47 @@ class QuestionScreen(TabbedScreen):
         label = f"{names.get(run_id, run_id)}" + (f" vs {names.get(other, other)}" if other else " vs previous")
         open_compare(self, self.session, RunCompare(self.session, run_id, other, question_id=self.qid), label,
                      path=(*self.target.path, self.target))
+
+    # ------------------------------------------------------------------ schedules (issue 20.2)
+    def _selected_schedule(self) -> Any | None:
+        tabs = self._tabs()
+        if "schedules" not in self._built or tabs is None or tabs.active != "schedules":
+            return None
+        row = self.query_one("#schedules-pane", TablePane).table.selected
+        return row.payload if row is not None else None
+
+    def _schedule_write(self, write: Any, schedule: Any, title: str, done: str, label: str) -> None:
+        from ..writes import confirm_and_send
+
+        confirm_and_send(
+            self, self.session, title=title, request=write.request,
+            objects=[("Schedule", f'{schedule.display_id} "{schedule.name}" ({schedule.id})'.strip()),
+                     ("Question", f"{self.target.display_id} {self.target.name}".strip())],
+            effect=write.effect, call=write.journaled(self.session), done=done,
+            on_done=lambda: self.start("schedules", self._load_schedules()), confirm_label=label)
+
+    def action_toggle_schedule(self) -> None:
+        from ...core import schedules
+
+        schedule = self._selected_schedule()
+        if schedule is None:
+            self.notify("Select a schedule on the Schedules tab first.", markup=False)
+            return
+        resume = schedule.active is False
+        name = plain(schedule.name, 60)
+        self._schedule_write(schedules.set_active(self.qid, schedule, resume), schedule,
+                             "Resume run schedule" if resume else "Pause run schedule",
+                             f"{'Resumed' if resume else 'Paused'} {name}.", "Resume" if resume else "Pause")
+
+    def action_delete_schedule(self) -> None:
+        from ...core import schedules
+
+        schedule = self._selected_schedule()
+        if schedule is None:
+            self.notify("Select a schedule on the Schedules tab first.", markup=False)
+            return
+        self._schedule_write(schedules.delete(self.qid, schedule), schedule, "Delete run schedule",
+                             f"Deleted {plain(schedule.name, 60)}.", "Delete schedule")
 
     # ------------------------------------------------------------------ launch (issue 6)
     def action_launch(self) -> None:
