@@ -267,6 +267,8 @@ def compare_entries(screen: Any, snaps: list[Any]) -> None:
             screen.notify("Compare two insight queries of the same collaboration.", markup=False)
             return
         params = {s.object_id: {"query": s.name or "", "collaboration": s.parent_id or ""} for s in snaps}
+        if (other.submitted_at and first.submitted_at and other.submitted_at < first.submitted_at):
+            first, other = other, first  # A is the earlier query, as with runs
         loader = QueryCompare(session, first.object_id, other.object_id, parameters=params,
                               statuses={s.object_id: s.status for s in snaps})
     elif first.kind == "insight_query":
