@@ -241,7 +241,8 @@ async def test_flow_launch_pauses_then_resume_from_the_flow_run_screen(lr_app, c
         assert isinstance(app.screen, LaunchConfirmScreen)
         assert f"/cleanroom-flow-runs/{run_id}/resume-flow-run" in app.screen.body.plain
         await press(pilot, "tab", "enter")
-        assert any(n.title == "Resumed" for n in app._notifications)
+        toast = next(n for n in app._notifications if n.title == "Resumed")
+        assert toast.message.count(run_id) == 1, toast.message  # named once (issue 18.13), not twice
         assert hub.launcher("demo-liveramp").creates_left() == creates  # a resume creates nothing
         seen = []
         hub.watcher.subscribe(lambda e: seen.append(getattr(getattr(e, "new", None), "status", None)))

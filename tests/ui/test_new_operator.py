@@ -12,7 +12,7 @@ from tui.ui.screens.events import EventsScreen
 from tui.ui.screens.flow_run import FlowRunScreen
 
 from .conftest import open_key, press, screen_text, table, wait_for_workers
-from .test_board import FAILURE, launch, step
+from .test_board import launch, one_completed_one_failed, step
 from .test_events import busiest, open_events
 
 SMALL = (80, 24)
@@ -85,18 +85,6 @@ async def test_the_event_logs_order_keeps_the_search(world):
 
 
 # ---------------------------------------------------------------------------- item 9
-async def failed_and_done_on_the_board(pilot, app, clock, world):
-    ok = await launch(app, world, "14")
-    bad = await launch(app, world, "21")
-    world.runs[ok.object_id].plan.final = "COMPLETED"
-    world.runs[ok.object_id].plan.failure_reason = None
-    doomed = world.runs[bad.object_id].plan
-    doomed.final, doomed.failure_reason = "FAILED", FAILURE
-    hub = app.watching
-    await step(pilot, clock, lambda: not hub.watcher.items())
-    return ok, bad
-
-
 async def test_the_board_cursor_starts_on_the_first_run(make_app, clock):
     app = make_app(store=Store.in_memory(now=clock.now))
     world = app.sessions[0].demo.app().state.liveramp
@@ -104,7 +92,7 @@ async def test_the_board_cursor_starts_on_the_first_run(make_app, clock):
     app.copy_to_clipboard = copied.append
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_workers(pilot)
-        _ok, bad = await failed_and_done_on_the_board(pilot, app, clock, world)
+        _ok, bad = await one_completed_one_failed(pilot, app, clock, world)
         await press(pilot, "b")
         assert app.screen.table.selected_key == f"demo-liveramp|question_run|{bad.object_id}"
         await press(pilot, "y")
@@ -120,7 +108,7 @@ async def test_80x24_board_keeps_the_failure_reason_and_cut_values_end_in_an_ell
         lines = screen_text(app).splitlines()
         cut = next(line for line in lines if "Confidential Com" in line)
         assert "Confidential Compu…" in cut, cut  # a value cut by a narrow column says so
-        await failed_and_done_on_the_board(pilot, app, clock, world)
+        await one_completed_one_failed(pilot, app, clock, world)
         await press(pilot, "b")
         lines = screen_text(app).splitlines()
         row = next(line for line in lines if "FAILED" in line and "failed" in line)
@@ -235,3 +223,165 @@ async def test_keys_that_do_nothing_say_why(world):
         assert isinstance(app.screen, FlowRunScreen)
         await press(pilot, "u")
         assert any("COMPLETED: only a PAUSED flow run can be resumed" in m for m in toasts(app)), toasts(app)
+
+
+# ---------------------------------------------------------------------------- item 13
+async def test_after_a_restart_a_flow_runs_board_row_names_its_flow(make_app, clock):
+    from tui.ui.app import CleanroomApp
+    from tui.ui.jump_index import Target
+
+    store = Store.in_memory(now=clock.now)
+    app = make_app(store=store)
+    lr = app.sessions[0].demo.app().state.liveramp
+    run = next(r for r in lr.flow_runs.values() if r.pause_level)
+    flow = lr.flows[run.flow_id]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        # as the flow screen does when a run is launched or watched from it
+        app.jumps.add(Target("flow", flow.id, flow.name, "demo-liveramp", flow.display_id))
+        app.watching.watcher.watch_flow_run("demo-liveramp", flow.room_id, flow.id, run.id, name=run.name,
+                                            launched=False)
+        await press(pilot, "b")
+        row = app.screen.table.row(f"demo-liveramp|flow_run|{run.id}")
+        assert row.cells[4].plain.startswith(flow.display_id)
+    again = CleanroomApp(app.sessions)
+    again.animation_level = "none"
+    async with again.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        await press(pilot, "b")
+        row = again.screen.table.row(f"demo-liveramp|flow_run|{run.id}")
+        assert row.cells[4].plain.startswith(flow.display_id), row.cells[4].plain
+
+
+async def test_dataset_stats_count_attribute_columns_as_the_summary_does(world):
+    import re
+
+    app, _lr, inf = world
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        collabs = table(app, "#table-1")
+        target = next(r for r in collabs.visible_rows() if r.cells[3].plain == "STATUS_ACTIVE"
+                      and r.cells[1].plain == "Northwind Retail")
+        await open_key(pilot, collabs, target.key)
+        app.screen.show_tab("stats")
+        await wait_for_workers(pilot)
+        text = screen_text(app)
+        summary = int(re.search(r"Attribute columns\s+(\d+)\s", text).group(1))
+        title = app.screen.query_one("#attribute-stats-pane .pane-title", Static).render().plain
+        assert title.startswith(f"Attribute columns · {summary}"), (summary, title)
+        rows = table(app, "#attribute-stats-pane").row_count
+        assert rows == summary or f"· {rows} representations" in title
+
+
+async def test_the_launch_form_says_whole_number_once_and_names_runs_after_real_dates(make_app, clock):
+    from tui.ui.screens.launch import _hint
+
+    from .test_launch_ui import field_input, open_form
+
+    app = make_app(store=Store.in_memory(now=clock.now))
+    lr = app.sessions[0].demo.app().state.liveramp
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(pilot, app, lr)
+        window = next(f for f in screen.form.fields if f.name == "conversion_window")
+        hint = field_input(screen, "conversion_window").parent.query_one(".field-hint").render().plain
+        assert hint.count("whole number") == 1, hint
+        assert _hint(window).plain.count("whole number") == 1
+        start = field_input(screen, "conversions.date_start")
+        end = field_input(screen, "conversions.date_end")
+        start.value, end.value = "2026-10-01", "2026-10-31"
+        await wait_for_workers(pilot)
+        assert "2026-10-01–2026-10-31" in screen.form.name
+        start.value = "2026-13-45"  # not a day: the name must not carry it
+        await wait_for_workers(pilot)
+        assert "2026-13-45" not in screen.form.name, screen.form.name
+
+
+async def test_help_lists_the_screens_own_keys_first_and_says_esc_closes_it(make_app, clock):
+    from tui.ui.screens.help import HelpScreen
+
+    app = make_app(store=Store.in_memory(now=clock.now))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        await press(pilot, "b")
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "esc closes this help" in text
+        assert text.index("On this screen (Runs board)") < text.index("Dismiss") < text.index("Everywhere")
+        await press(pilot, "escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_theme_is_kept_across_starts(make_app):
+    from tui.ui.app import CleanroomApp
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        assert app.theme != "nord"
+        app.theme = "nord"  # what ":" → Theme does
+        await pilot.pause()
+    again = CleanroomApp(app.sessions)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_result_exports_hold_the_columns_on_screen(world):
+    from tui.ui.jump_index import Target
+    from tui.ui.screens.run import RunScreen
+
+    app, lr, _inf = world
+    run = next(r for r in lr.runs.values() if r.plan.final == "COMPLETED" and r.parameters)
+    q = lr.questions[run.question_id]
+    room = lr.cleanrooms[q.room_id]
+    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
+    q_t = Target("question", q.id, q.title, "demo-liveramp", q.display_id, path=(room_t,))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        app.open(app.sessions[0], Target("run", run.id, run.name, "demo-liveramp", path=(room_t, q_t)))
+        await wait_for_workers(pilot)
+        assert isinstance(app.screen, RunScreen)
+        results = app.screen.query_one("#results-pane").table
+        labels, rows = results.export_rows()
+        assert labels == [c.label.plain for c in results.ordered_columns], labels  # no "id" off screen
+        assert rows and len(rows[0]) == len(labels)
+
+
+def test_a_demo_failure_about_a_parameter_names_one_the_run_has(world):
+    _app, lr, _inf = world
+    about = [r for r in lr.runs.values() if "parameter" in (r.plan.failure_reason or "").lower()]
+    assert about
+    for run in about:
+        assert run.plan.failure_reason.rsplit(" ", 1)[-1] in run.parameters, (run.plan.failure_reason, run.parameters)
+
+
+# ---------------------------------------------------------------------------- item 7
+async def test_board_r_reads_now_within_the_budget_and_says_why_not_past_it(make_app, clock):
+    app = make_app(store=Store.in_memory(now=clock.now))
+    world = app.sessions[0].demo.app().state.liveramp
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_workers(pilot)
+        outcome = await launch(app, world)
+        hub = app.watching
+        key = ("demo-liveramp", "question_run", outcome.object_id)
+        item = next(i for i in hub.watcher.items() if i.key == key)
+        launched_at = clock.now()
+        # the first status read (the launch's own answer is no read)
+        await step(pilot, clock, lambda: item.snapshot is not None and item.snapshot.polled_at > launched_at)
+        first = item.snapshot.polled_at
+        clock.advance(1)  # well inside the recommended spacing between two reads of a run
+        await press(pilot, "b")
+        await press(pilot, "r")
+        await hub.tick()
+        assert item.snapshot.polled_at == clock.now() > first, "r read the run now"
+        assert any("Reading 1 watched run now" in m for m in toasts(app)), toasts(app)
+        ledger = hub.launcher("demo-liveramp").ledger
+        while ledger.reads_left(outcome.object_id) > 0:  # the hour's reads of this run are spent
+            ledger.record_read(outcome.object_id)
+        clock.advance(1)
+        read_at = item.snapshot.polled_at
+        await press(pilot, "r")
+        await hub.tick()
+        assert item.snapshot.polled_at == read_at, "no read past the hourly cap"
+        assert any("Not read now" in m and "allows the next read at" in m for m in toasts(app)), toasts(app)

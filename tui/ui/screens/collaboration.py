@@ -318,7 +318,11 @@ class CollaborationScreen(TabbedScreen):
                     count(a.valid_values), count(a.distinct_values), yes_no(a.multi_value), _pct(a.null_fraction),
                     safe(common, 80)), copy_id=a.representation_id))
             attrs.table.set_rows(rows)
-            attrs.set_title(f"Attribute columns · {len(rows)}")
+            # one row per representation (an age as a number and as a band): the summary's count is
+            # of columns, so the title counts both and they agree
+            columns = len({a.attribute_id or a.representation_id or str(i) for i, a in enumerate(r.stats)})
+            attrs.set_title(f"Attribute columns · {columns}" + (
+                f" · {len(rows)} representations" if columns != len(rows) else ""))
 
         def paint_exports(r: Any) -> None:
             exports.table.set_rows(Row(key=e.column_label or str(i), cells=(
