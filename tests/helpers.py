@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from rich.console import Console
@@ -28,14 +29,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled, WorkerState
 
-from tui.api.liveramp import LiveRampClient
 from tui.config import write_private
-from tui.core.launch import LaunchForm
-from tui.core.params import BOOLEAN, DATE, DECIMAL, INTEGER, TIMESTAMP
-from tui.core.session import Session
 from tui.ui.app import CleanroomApp
 from tui.ui.jump_index import Target
 from tui.ui.widgets.resource_table import ResourceTable
+
+if TYPE_CHECKING:  # the models stay unimported: tests/ui/test_home_imports.py imports this module
+    from tui.api.liveramp import LiveRampClient
+    from tui.core.launch import LaunchForm
+    from tui.core.session import Session
 
 SIZE = (120, 40)
 SNAPSHOTS = Path(__file__).parent / "ui" / "snapshots"
@@ -376,6 +378,8 @@ class DropAnswer(httpx.AsyncBaseTransport):
 
 def fill(form: LaunchForm) -> LaunchForm:
     """Valid values for every empty field, as an operator would type them."""
+    from tui.core.params import BOOLEAN, DATE, DECIMAL, INTEGER, TIMESTAMP
+
     for f in form.fields:
         if form.values.get(f.key):
             continue

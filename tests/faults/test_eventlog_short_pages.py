@@ -13,7 +13,7 @@ import functools
 
 import pytest
 
-from tests.ui.conftest import press, screen_text, wait_for_workers
+from tests.helpers import press, screen_text, wait_for_workers
 from tui.core import eventlog
 from tui.ui.screens import events as events_screen
 from tui.ui.screens.events import EventsScreen

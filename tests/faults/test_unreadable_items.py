@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from tests.ui.conftest import wait_for_workers
+from tests.helpers import wait_for_workers
 from tui.api.items import Items, parse_items, summary
 from tui.api.liveramp.models import CleanRoom
 from tui.emulator.infosum import events as emulated_events
