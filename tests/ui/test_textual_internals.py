@@ -132,7 +132,9 @@ def test_no_other_private_textual_names_are_overridden():
     (and checked) here: sharing one by accident silently replaces Textual's."""
     known = {"ResourceTable": {"_data", "_new_rows", "_require_update_dimensions", "_row_label_column_width",
                                "_row_locations", "_total_row_height", "_update_count", "_update_dimensions"},
-             "QuietFooter": {"_bindings_ready"}}
+             "QuietFooter": {"_bindings_ready"},
+             # read, not overridden: the key chain a refused key is explained from (BaseScreen._refusal)
+             "BaseScreen": {"_modal_binding_chain"}}
     import importlib
     import pkgutil
 
@@ -154,6 +156,16 @@ def test_no_other_private_textual_names_are_overridden():
             if shared:
                 found[name] = shared
     assert found == known
+
+
+def test_screen_internals_base_screen_relies_on():
+    """BaseScreen._refusal walks the binding chain as Textual does for a key, and asks each node's
+    check_action through App._check_action_state."""
+    from textual.app import App
+    from textual.screen import Screen
+
+    assert isinstance(inspect.getattr_static(Screen, "_modal_binding_chain"), property)
+    assert list(inspect.signature(App._check_action_state).parameters) == ["self", "action", "default_namespace"]
 
 
 def textual_instance_names(cls: type) -> set[str]:
