@@ -9,10 +9,10 @@ import os
 import sys
 
 #: the headless commands (as ``tui.headless.parser.COMMANDS``; a test keeps the two equal)
-HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch")
+HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
 COMMANDS = ("emulator", "cache", "serve", *HEADLESS)
 #: headless commands that read once and exit (no polling loop, no prompt)
-ONE_SHOT = ("rooms", "runs", "run", "status")
+ONE_SHOT = ("rooms", "runs", "run", "status", "schedules")
 #: top-level options that take a value (the next word is their value, not the command)
 _VALUED = ("--profile", "--seed", "--speed", "--scale")
 _EVERY = "*"
@@ -25,6 +25,17 @@ def _emulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=int, default=1, help="volume multiplier: more events, larger results (default 1)")
     p.add_argument("--hostile", action="store_true",
                    help="seed every text field with hostile strings (markup, escapes, controls; fault drills)")
+    p.add_argument("--hostile-file", metavar="JSON", default=None,
+                   help="seed every text field with the strings of this JSON list instead (implies --hostile)")
+
+
+def _hostile_strings(args: argparse.Namespace) -> tuple[str, ...] | None:
+    if not getattr(args, "hostile_file", None):
+        return None
+    import json
+
+    with open(args.hostile_file, encoding="utf-8") as fh:  # \ud800 escapes load as lone surrogates
+        return tuple(str(s) for s in json.load(fh))
 
 
 def wanted_command(argv: list[str]) -> str | None:
@@ -159,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--chaos: {exc}")
         opts = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
                                strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile,
-                               flow_ids=args.flow_ids)
+                               hostile_strings=_hostile_strings(args), flow_ids=args.flow_ids)
         try:
             serve(opts, host=args.host, port=args.port)
         except KeyboardInterrupt:
@@ -214,7 +225,7 @@ def _tui(args: argparse.Namespace) -> int:
             from .config import state_dir
 
             demo_options = EmulatorOptions.demo(state_dir(), seed=args.seed, speed=args.speed, scale=args.scale,
-                                                hostile=args.hostile)
+                                                hostile=args.hostile, hostile_strings=_hostile_strings(args))
         elif args.profile or cfg.default:
             profiles = [cfg.get(args.profile)]
             available = list(cfg.profiles.values())  # the switcher offers the others

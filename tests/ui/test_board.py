@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.helpers import TIMING, question_target
 from tui.core.launch import LaunchForm
 from tui.store import Store
 from tui.ui.app import CleanroomApp
@@ -14,7 +15,6 @@ from tui.ui.screens.board import RunsBoardScreen
 from tui.ui.screens.run import RunScreen
 
 from .conftest import SIZE, assert_snapshot, press, screen_text, wait_for_workers
-from .test_launch_ui import TIMING, question_target
 
 FAILURE = "Crowd size threshold not met: every row was suppressed"
 

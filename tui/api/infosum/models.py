@@ -158,6 +158,8 @@ class Page(BaseModel, Generic[T]):
     next_page: int = 0
     results: int = 0
     total_results: int | None = None
+    #: items of this page that could not be read (``tui.api.items.ItemProblem``), left out of ``items``
+    problems: list[Any] = Field(default_factory=list, exclude=True)
 
     @property
     def has_more(self) -> bool:

@@ -31,7 +31,7 @@ from ..widgets.filter_bar import FilterBar
 from ..widgets.load_state import LoadState, describe_error
 from ..widgets.offline_banner import OfflineBanner
 from ..widgets.quiet_footer import QuietFooter
-from ..widgets.resource_table import ResourceTable
+from ..widgets.resource_table import ResourceTable, painting
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import CleanroomApp
@@ -48,6 +48,7 @@ class BaseScreen(Screen):
         self._as_of: dict[str, datetime] = {}
         self._pending: set[str] = set()
         self._painted: set[str] = set()
+        self._warned: set[str] = set()  # parts whose unreadable items were announced
         self._filter_target: ResourceTable | None = None
 
     @property
@@ -152,13 +153,20 @@ class BaseScreen(Screen):
     def _paint(self, part: str, paint: Callable[[Any], None], value: Any, fetched_at: datetime,
                state: LoadState | None) -> bool:
         try:
-            paint(value)
+            with painting(value):  # a list answer's unreadable items: a marked row of the table it fills
+                paint(value)
         except Exception as exc:  # a rendering bug in one pane must not take the app down
             self.log.error(f"painting {part} failed", exc)
             self._report(exc, state, False)
             return False
         self._painted.add(part)
         self._as_of[part] = fetched_at
+        if getattr(value, "problems", None) and part not in self._warned:
+            from ...api.items import summary
+
+            self._warned.add(part)  # once per part: the marked row stays, the toast need not repeat
+            self.notify(summary(value.problems), title="Part of the answer left out", severity="warning",
+                        markup=False, timeout=10)
         return True
 
     def _report(self, exc: BaseException, state: LoadState | None, have: bool) -> None:

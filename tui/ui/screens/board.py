@@ -31,6 +31,7 @@ from ...core.session import Session
 from ...core.status import Lifecycle
 from ..bindings import bindings
 from ..jump_index import Target
+from ..marks import Marks
 from ..text import DASH, LIFECYCLE_STYLES, local, safe, status_text
 from ..watching import BoardEntry, RunUpdated
 from ..widgets.resource_table import Col, ResourceTable, Row
@@ -62,7 +63,7 @@ def key_of(row: str) -> tuple[str, str, str] | None:
 
 
 class RunsBoardScreen(BaseScreen):
-    BINDINGS = bindings("run-again", "dismiss-run")
+    BINDINGS = bindings("run-again", "dismiss-run", "compare-runs", "mark-run")
     DEFAULT_CSS = """
     RunsBoardScreen #board-meter { height: auto; padding: 0 1; color: $text-muted; }
     RunsBoardScreen #board-empty { height: auto; padding: 1 2; }
@@ -75,6 +76,7 @@ class RunsBoardScreen(BaseScreen):
         self._select = select
         self._where_labels: dict[str, dict[str, str]] = {}
         self._where_dirty: set[str] = set()
+        self.marks = Marks()
 
     def header_sessions(self) -> list[Session]:
         return self.sessions
@@ -139,7 +141,8 @@ class RunsBoardScreen(BaseScreen):
             return
         hub = self.cr_app.watching
         entries = hub.entries()
-        self.table.set_rows(self.rows(entries))
+        self.marks.keep({row_key(e.snapshot.key) for e in entries})
+        self.table.set_rows(self.marks.decorate(r) for r in self.rows(entries))
         if self._where_dirty:
             self._save_where()
         polled = [e.snapshot.polled_at for e in entries if e.snapshot.polled_at is not None]
@@ -275,6 +278,28 @@ class RunsBoardScreen(BaseScreen):
         session = self.cr_app.session_named(entry.snapshot.profile)
         if target is not None and session is not None:
             self.cr_app.open(session, target)
+
+    def action_mark_run(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            self.notify("Select a run first.", markup=False)
+            return
+        self.marks.toggle(row_key(entry.snapshot.key))
+        self.paint()
+        self.notify(self.marks.said(), markup=False)
+
+    def action_compare(self) -> None:
+        """``c``: the two marked runs (or insight queries), else the selected question run with the
+        previous completed run of its question."""
+        from .compare import compare_entries
+
+        hub = self.cr_app.watching
+        by_key = {row_key(e.snapshot.key): e for e in hub.entries()}
+        picked = [by_key[k] for k in self.marks.keys if k in by_key]
+        if len(picked) < 2:
+            entry = self._selected()
+            picked = [entry] if entry is not None else []
+        compare_entries(self, [e.snapshot for e in picked])
 
     def action_dismiss_run(self) -> None:
         entry = self._selected()

@@ -159,7 +159,8 @@ class EventsScreen(BaseScreen):
     def reload(self) -> None:
         """A new feed for the current filter and order: cached first screen now, fresh one next."""
         feed = EventFeed(session_fetch(self.session, self.cid), cid=self.cid, filter=self.server_filter or None,
-                         descending=self.descending, store=self.session.repo)
+                         descending=self.descending, store=self.session.repo,
+                         now=lambda: self.cr_app.watching.now().timestamp())  # re-read pauses: the app's clock
         search = self.feed.search if self.feed is not None else ""
         if search:  # the "/" search outlives a new order or server filter (it narrows what is loaded)
             feed.set_search(search)

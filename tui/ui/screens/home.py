@@ -15,7 +15,7 @@ from ...core.session import Session
 from ..jump_index import Target
 from ..text import count, join, safe, state_text, when
 from ..widgets.load_state import LoadState
-from ..widgets.resource_table import Col, ResourceTable, Row
+from ..widgets.resource_table import Col, ResourceTable, Row, painting
 from .base import BaseScreen
 
 ROOM_COLUMNS = (
@@ -143,7 +143,8 @@ class HomeScreen(BaseScreen):
     def _paint_types(self, i: int, session: Session, table: ResourceTable, types: list[Any]) -> None:
         self._room_types[session.name] = {t.id: t.display_name or t.name for t in types}
         if session.name in self._rooms:
-            self._paint_rooms(i, session, table, self._rooms[session.name])
+            with painting(self._rooms[session.name]):  # keep its unreadable-items row
+                self._paint_rooms(i, session, table, self._rooms[session.name])
 
     def _paint_rooms(self, i: int, session: Session, table: ResourceTable, rooms: list[Any]) -> None:
         self._rooms[session.name] = rooms

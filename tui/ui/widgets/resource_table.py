@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,23 @@ ESSENTIAL = frozenset({"display_id", "status", "state"})
 SHRINK_MIN = 14
 #: how narrow a column whose header is wider than its values may get ("Detailed l…" over yes/no)
 LABEL_MIN = 6
+
+
+#: the unreadable items of the answer being painted (``BaseScreen`` sets it around a paint): the
+#: table that paint fills shows them as one marked row (issue 16)
+painting_problems: ContextVar[Sequence[Any]] = ContextVar("painting_problems", default=())
+UNREADABLE_KEY = "\x00unreadable"
+
+
+@contextmanager
+def painting(value: Any) -> Iterator[None]:
+    """Paint inside this to show ``value``'s unreadable items (a list answer's ``problems``) as a
+    marked row of the table being filled; ``BaseScreen`` paints every answer inside it."""
+    token = painting_problems.set(getattr(value, "problems", None) or ())
+    try:
+        yield
+    finally:
+        painting_problems.reset(token)
 
 
 @dataclass(frozen=True)
@@ -251,8 +270,20 @@ class ResourceTable(DataTable):
         new: dict[str, Row] = {}
         for row in rows:
             new[row.key] = row
+        problems = painting_problems.get()
+        if problems:
+            new[UNREADABLE_KEY] = self._unreadable_row(problems)
         self._all = new
         self._sync()
+
+    def _unreadable_row(self, problems: Sequence[Any]) -> Row:
+        """"⚠ 1 item could not be read: field, value" in the first column (the rest blank)."""
+        from ...api.items import summary
+        from ...core.sanitize import plain
+
+        cells = [Text(f"⚠ {plain(summary(problems), 200)}", style="bold yellow")]
+        cells += [Text("") for _ in self.spec[1:]]
+        return Row(key=UNREADABLE_KEY, cells=cells, copy_id=None)
 
     def append_rows(self, rows: Iterable[Row]) -> None:
         """Add rows after the loaded ones (the next page of results)."""
@@ -462,7 +493,8 @@ class ResourceTable(DataTable):
         row = self._all.get(event.row_key.value)
         if row is not None:
             event.stop()
-            self.post_message(self.Opened(self, row))
+            if row.key != UNREADABLE_KEY:  # nothing to open
+                self.post_message(self.Opened(self, row))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table is self and self.more_available and not self._filter \
