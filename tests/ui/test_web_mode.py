@@ -65,3 +65,18 @@ async def test_the_footer_is_drawn_while_the_page_has_not_reported_focus(make_ap
         await wait_for_workers(pilot)
         assert not app.app_focus and type(app.screen).__name__ == "RunsBoardScreen"
         assert "? Help" in screen_text(app).splitlines()[-1]
+
+
+async def test_in_a_browser_scrollbars_take_the_panel_colour_and_the_palette_has_no_emoji(make_app, web):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        assert app.has_class("-web")
+        table = app.screen.query("ResourceTable").first()
+        panel = app.theme_variables["panel"]
+        assert table.styles.scrollbar_background.hex.lower() == panel.lower()
+        await pilot.press("colon")
+        await pilot.pause()
+        from textual.command import SearchIcon
+
+        assert app.screen.query_one(SearchIcon).display is False

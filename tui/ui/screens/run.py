@@ -200,6 +200,15 @@ class RunScreen(TabbedScreen):
             return self.run is not None and normalize("liveramp", self.run.status).active
         return super().check_action(action, parameters)
 
+    def why_not(self, action: str) -> str | None:
+        if action == "load_more":
+            return "Every row of this result is loaded."
+        if action == "watch_run":
+            if self.run is None:
+                return "The run is still loading."
+            return f"This run is {plain(self.run.status, 30)}: only a queued or running one can be watched."
+        return None
+
     # ------------------------------------------------------------------ audit
     async def _load_audit(self) -> None:
         m = _m()
