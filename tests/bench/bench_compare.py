@@ -35,16 +35,9 @@ TARGET_S = 1.0
 
 def _big_runs(world, now) -> tuple:
     """The large export question and its completed runs, newest first (``ROWS`` rows each)."""
-    from tui.emulator.liveramp.lifecycle import run_state
+    from tests.ui.test_compare import completed_runs
 
-    for question in world.questions.values():
-        if not question.template.exact_rows:
-            continue
-        runs = [world.runs[r] for r in world.runs_by_question.get(question.id, [])
-                if run_state(world.runs[r], now).status == "COMPLETED"]
-        if len(runs) >= 2:
-            return question, sorted(runs, key=lambda r: r.submitted_at, reverse=True)
-    raise RuntimeError("no question with two completed 1M-row runs (scale should be 100)")
+    return completed_runs(world, now, lambda q: q.template.exact_rows)
 
 
 async def _quiet(app, pilot) -> None:

@@ -17,9 +17,9 @@ import pytest
 from rich.cells import cell_len
 
 from tests.helpers import press, profile_file, screen_text, wait_for_workers
+from tests.ui.test_compare import completed_runs
 from tui.cli import main
 from tui.emulator import EmulatorOptions, ManualClock
-from tui.emulator.liveramp.lifecycle import run_state
 from tui.emulator.server import served
 from tui.store import Store
 from tui.ui.jump_index import Target
@@ -33,14 +33,8 @@ DATA_FAULTS = ("500", "502", "503", "malformed-json", "truncated-body", "connect
 
 def comparable(world, now):
     """(question, its completed runs newest first) for a question with string dimensions."""
-    for q in world.questions.values():
-        if not any(c.kind == "dimension" for c in q.template.columns) or q.template.exact_rows:
-            continue
-        done = [world.runs[r] for r in world.runs_by_question.get(q.id, [])
-                if run_state(world.runs[r], now).status == "COMPLETED"]
-        if len(done) >= 2:
-            return q, sorted(done, key=lambda r: r.submitted_at, reverse=True)
-    raise AssertionError("no comparable question")
+    return completed_runs(world, now, lambda q: not q.template.exact_rows
+                          and any(c.kind == "dimension" for c in q.template.columns))
 
 
 async def open_compare(pilot, clock):

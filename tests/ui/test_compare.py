@@ -10,16 +10,22 @@ from tui.ui.jump_index import Target
 from .conftest import SIZE, press, screen_text, session, table, wait_for_workers
 
 
-def completed_question(lr, now, title="Campaign Reach and Frequency"):
-    """A question with at least three completed runs (newest first)."""
+def completed_runs(lr, now, wanted, at_least=2):
+    """The first question ``wanted(question)`` accepts with ``at_least`` completed runs, and those
+    runs newest first (the tests', the benchmark's and the screenshots' pick)."""
     for q in lr.questions.values():
-        if q.template.title != title:
+        if not wanted(q):
             continue
         done = [lr.runs[r] for r in lr.runs_by_question.get(q.id, [])
                 if run_state(lr.runs[r], now).status == "COMPLETED"]
-        if len(done) >= 3:
+        if len(done) >= at_least:
             return q, sorted(done, key=lambda r: r.submitted_at, reverse=True)
-    raise AssertionError("no question with three completed runs")
+    raise AssertionError(f"no question with {at_least} completed runs")
+
+
+def completed_question(lr, now, title="Campaign Reach and Frequency"):
+    """A question with at least three completed runs (newest first)."""
+    return completed_runs(lr, now, lambda q: q.template.title == title, 3)
 
 
 async def open_question(pilot, app, q):
