@@ -5,7 +5,8 @@
 
 Deterministic: seed 7, a manual clock (2026-11-02 09:00 UTC), 120×40, the same walk through the
 main screens as the snapshot tests (tests/ui/tour.py), then the launch form and confirmation, the
-Runs board, a clean room's timeline, the busiest collaboration's event log and the profile switcher.
+Runs board, a clean room's timeline, the busiest collaboration's event log, the profile switcher
+and a comparison of two runs.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ async def main() -> int:
             written.append(path)
         written += await launch_and_watch(app, pilot, sessions[0].demo.options.clock)
         written += await logs_and_profiles(app, pilot)
+        written += await compare_runs(app, pilot)
     for path in written:
         print(Path(path).relative_to(ROOT))
     return 0
@@ -133,6 +135,23 @@ async def logs_and_profiles(app, pilot) -> list[str]:
     written.append(app.save_screenshot("profiles.svg", str(OUT)))
     await press(pilot, "escape")
     return written
+
+
+async def compare_runs(app, pilot) -> list[str]:
+    """``c`` on the newest completed run of "Campaign Reach and Frequency": the comparison with the previous one."""
+    from tests.ui.conftest import press, settle, wait_for_workers
+    from tests.ui.test_compare import completed_question, open_question
+
+    while type(app.screen).__name__ != "HomeScreen":
+        await press(pilot, "escape")
+    world = app.sessions[0].demo.app().state.liveramp
+    question, done = completed_question(world, app.sessions[0].now())
+    await open_question(pilot, app, question)
+    app.screen.query_one("#runs-pane").table.select_key(done[0].id)
+    await press(pilot, "c")
+    await wait_for_workers(pilot)
+    await settle(pilot)
+    return [app.save_screenshot("compare-runs.svg", str(OUT))]
 
 
 if __name__ == "__main__":

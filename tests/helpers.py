@@ -161,6 +161,39 @@ async def open_flow_form(pilot, app, world, *, pause: str) -> Target:
     return flow_t
 
 
+#: "Conversion Timing": a required INTEGER run-time parameter and a Range partition on dates
+TIMING = "CRQ-146303"
+#: "Attribute Level Overlap and Index Report": an ENFORCED_LIST parameter (a select)
+OVERLAP = "CRQ-684183"
+
+
+def question_target(app, world, display_id: str) -> Target:
+    q = world.find_question(display_id) if hasattr(world, "find_question") else None
+    q = q or next(q for q in world.questions.values() if q.display_id == display_id)
+    room = world.cleanrooms[q.room_id]
+    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
+    return Target("question", q.id, q.title, "demo-liveramp", q.display_id, path=(room_t,))
+
+
+async def open_form(pilot, app, world, display_id: str = TIMING):
+    """The question's screen, then ``l``: its launch form (the LaunchScreen)."""
+    from tui.ui.screens.launch import LaunchScreen
+
+    await wait_for_workers(pilot)
+    app.open(app.sessions[0], question_target(app, world, display_id))
+    await wait_for_workers(pilot)
+    await press(pilot, "l")
+    assert isinstance(app.screen, LaunchScreen), type(app.screen)
+    await wait_for_workers(pilot)
+    assert app.screen.form is not None
+    return app.screen
+
+
+def field_input(screen, name: str):
+    index = next(i for i, f in enumerate(screen.form.fields) if f.name == name)
+    return screen.query_one(f"#f-{index}")
+
+
 # --------------------------------------------------------------------------- fault doubles
 
 #: every fault the drills apply, as a chaos spec for "all routes" (tui/emulator/chaos.py grammar).

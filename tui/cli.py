@@ -9,10 +9,10 @@ import os
 import sys
 
 #: the headless commands (as ``tui.headless.parser.COMMANDS``; a test keeps the two equal)
-HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch")
+HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
 COMMANDS = ("emulator", "cache", "serve", *HEADLESS)
 #: headless commands that read once and exit (no polling loop, no prompt)
-ONE_SHOT = ("rooms", "runs", "run", "status")
+ONE_SHOT = ("rooms", "runs", "run", "status", "schedules")
 #: top-level options that take a value (the next word is their value, not the command)
 _VALUED = ("--profile", "--seed", "--speed", "--scale")
 _EVERY = "*"
@@ -22,9 +22,20 @@ def _emulator_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=7, help="seed of the generated world (default 7)")
     p.add_argument("--speed", type=float, default=60.0,
                    help="world seconds per real second; 1 = real time (default 60)")
-    p.add_argument("--scale", type=int, default=1, help="volume multiplier: more events, larger results")
+    p.add_argument("--scale", type=int, default=1, help="volume multiplier: more events, larger results (default 1)")
     p.add_argument("--hostile", action="store_true",
                    help="seed every text field with hostile strings (markup, escapes, controls; fault drills)")
+    p.add_argument("--hostile-file", metavar="JSON", default=None,
+                   help="seed every text field with the strings of this JSON list instead (implies --hostile)")
+
+
+def _hostile_strings(args: argparse.Namespace) -> tuple[str, ...] | None:
+    if not getattr(args, "hostile_file", None):
+        return None
+    import json
+
+    with open(args.hostile_file, encoding="utf-8") as fh:  # \ud800 escapes load as lone surrogates
+        return tuple(str(s) for s in json.load(fh))
 
 
 def wanted_command(argv: list[str]) -> str | None:
@@ -79,8 +90,10 @@ def build_parser(command: str | None = _EVERY) -> argparse.ArgumentParser:
 def _emulator_parser(sub: argparse._SubParsersAction) -> None:
     emu = sub.add_parser("emulator", help="serve both emulated APIs over HTTP",
                          description="Serve LiveRamp (under /v1) and InfoSum (under /api) on loopback.")
-    emu.add_argument("--host", default="127.0.0.1")
-    emu.add_argument("--port", type=int, default=8900)
+    emu.add_argument("--host", default="127.0.0.1",
+                     help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to "
+                          "the network)")
+    emu.add_argument("--port", type=int, default=8900, help="TCP port to listen on (default 8900)")
     _emulator_args(emu)
     emu.add_argument("--strict-limits", action="store_true",
                      help="enforce LiveRamp's limits with 429s (20 creates/h, 20 status reads/object/h, "
@@ -157,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"--chaos: {exc}")
         opts = EmulatorOptions(seed=args.seed, speed=args.speed, scale=args.scale,
                                strict_limits=args.strict_limits, chaos=args.chaos, hostile=args.hostile,
-                               flow_ids=args.flow_ids)
+                               hostile_strings=_hostile_strings(args), flow_ids=args.flow_ids)
         try:
             serve(opts, host=args.host, port=args.port)
         except KeyboardInterrupt:
@@ -212,7 +225,7 @@ def _tui(args: argparse.Namespace) -> int:
             from .config import state_dir
 
             demo_options = EmulatorOptions.demo(state_dir(), seed=args.seed, speed=args.speed, scale=args.scale,
-                                                hostile=args.hostile)
+                                                hostile=args.hostile, hostile_strings=_hostile_strings(args))
         elif args.profile or cfg.default:
             profiles = [cfg.get(args.profile)]
             available = list(cfg.profiles.values())  # the switcher offers the others

@@ -10,8 +10,8 @@ Ours is ``python -m tui`` with no profile configured (the embedded demo) in isol
 
 The baseline is ``tests/bench/bare_app.py`` (a Header, a 50-row DataTable and a Footer) timed to its
 first row. Runs are interleaved (bare, warm, cold, bare, …) so the three share the machine's noise;
-each figure is the median. Target (issues 5 and 8): warm ≤ 1.3× the bare app; cold is reported
-against the same baseline and against warm.
+each figure is the median. Targets (issue 18, "the first start"): warm ≤ 1.2× and cold ≤ 1.6× the
+bare app; cold is also reported against warm.
 
     python -m tests.bench.bench_startup [-n 9]
 """
@@ -34,7 +34,8 @@ ROOT = HERE.parents[1]
 #: a clean-room display id in a table row: the first clean room row is on screen
 OUR_MARKER = re.compile(r"\bCR-\d{6}\b")
 BARE_MARKER = "bare-row-00"
-TARGET = 1.3
+TARGET = 1.2  # warm
+COLD_TARGET = 1.6
 
 
 def our_env(root: Path) -> dict[str, str]:
@@ -107,7 +108,7 @@ def measure(quick: bool = False) -> list[dict]:
          "target": f"≤ {TARGET}× bare", "passed": warm <= TARGET * bare,
          "note": f"baseline: bare Textual Header + 50-row DataTable + Footer; {spread}"},
         {"figure": "start-up to first row, cold cache (120×40 pty)", "ours": cold, "baseline": bare, "unit": "s",
-         "target": "report", "passed": None,
+         "target": f"≤ {COLD_TARGET}× bare", "passed": cold <= COLD_TARGET * bare,
          "note": "empty cache/state dirs: builds the demo world and fetches through the in-process emulator"},
         {"figure": "cold vs warm start (issue 8)", "ours": cold, "baseline": warm, "unit": "s",
          "target": "warm < cold", "passed": warm < cold,

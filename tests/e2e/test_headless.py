@@ -231,8 +231,9 @@ def test_usage_errors_exit_2(cli):
 
 
 def test_api_errors_exit_3(cli, tmp_path):
+    # an unknown id is a usage error (README: "2 … unknown id"), said with the platform's 404
     missing = cli("run", "00000000-0000-0000-0000-000000000000")
-    assert missing.returncode == 3 and "HTTP 404" in missing.stderr
+    assert missing.returncode == 2 and "HTTP 404" in missing.stderr
     bad = tmp_path / "bad.toml"
     profile_file(bad, _base_url(cli), lr_env="HL_BAD", is_env="HL_BAD")
     env = {"CLEANROOM_TUI_CONFIG": str(bad), "CLEANROOM_TUI_STATE_DIR": str(tmp_path / "state")}
@@ -299,7 +300,7 @@ def test_console_script_form_exits_fast_with_everything_flushed(cli, emu):
         assert json.loads(done.stdout) == expected
     missing = subprocess.run([sys.executable, "-c", script, "run", "00000000-0000-0000-0000-000000000000"],
                              env=cli.env, capture_output=True, text=True, timeout=60)
-    assert missing.returncode == 3 and "HTTP 404" in missing.stderr
+    assert missing.returncode == 2 and "HTTP 404" in missing.stderr
     # a reader that stops early (| head -1) gets its line and no traceback
     with subprocess.Popen([sys.executable, "-c", script, "runs", "--jsonl"], env=cli.env, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, text=True) as proc:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from tests.helpers import DropAnswer, fill, ready_questions
 from tui.api.liveramp import LiveRampClient
 from tui.core.launch import Launcher, LaunchUnknown
 from tui.emulator import EmulatorOptions, ManualClock
@@ -20,7 +21,6 @@ from tui.emulator.server import served
 from tui.store import Store
 
 from .conftest import liveramp_profile
-from .test_launch_watch import DropAnswer, fill, ready_questions
 
 pytestmark = pytest.mark.usefixtures("state_dir")
 

@@ -11,8 +11,7 @@ import re
 
 from textual.widgets import Input, Select
 
-from tests.ui.conftest import press, screen_text, wait_for_workers
-from tests.ui.test_launch_ui import OVERLAP, TIMING, field_input, question_target
+from tests.helpers import OVERLAP, TIMING, field_input, press, question_target, screen_text, wait_for_workers
 from tui.store import Store
 from tui.ui.jump_index import Target
 from tui.ui.screens.launch import LaunchScreen

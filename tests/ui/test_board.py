@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from tests.helpers import TIMING, question_target
 from tui.core.launch import LaunchForm
 from tui.store import Store
 from tui.ui.app import CleanroomApp
@@ -14,7 +15,6 @@ from tui.ui.screens.board import RunsBoardScreen
 from tui.ui.screens.run import RunScreen
 
 from .conftest import SIZE, assert_snapshot, press, screen_text, wait_for_workers
-from .test_launch_ui import TIMING, question_target
 
 FAILURE = "Crowd size threshold not met: every row was suppressed"
 
@@ -97,6 +97,20 @@ async def test_a_launched_run_goes_queued_running_completed_with_a_toast_and_a_b
         assert app.screen.query_one("#results-pane").table is not None
 
 
+async def one_completed_one_failed(pilot, app, clock, world):
+    """Launch two runs, one to complete and one to fail with FAILURE; poll until both finished."""
+    ok = await launch(app, world, "14")
+    bad = await launch(app, world, "21")
+    world.runs[ok.object_id].plan.final = "COMPLETED"
+    world.runs[ok.object_id].plan.failure_reason = None
+    doomed = world.runs[bad.object_id].plan
+    doomed.final, doomed.failure_reason = "FAILED", FAILURE
+    doomed.run_message = "All result rows suppressed by the privacy threshold"
+    hub = app.watching
+    await step(pilot, clock, lambda: not hub.watcher.items())
+    return ok, bad
+
+
 async def test_a_failed_runs_reason_reaches_the_board_and_the_notification(make_app, clock):
     app = make_app(store=Store.in_memory(now=clock.now))
     world = app.sessions[0].demo.app().state.liveramp
@@ -104,17 +118,8 @@ async def test_a_failed_runs_reason_reaches_the_board_and_the_notification(make_
     app.bell = lambda: rung.append(1)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_workers(pilot)
-        ok = await launch(app, world, "14")
-        bad = await launch(app, world, "21")
-        world.runs[ok.object_id].plan.final = "COMPLETED"
-        world.runs[ok.object_id].plan.failure_reason = None
-        doomed = world.runs[bad.object_id].plan
-        doomed.final, doomed.failure_reason = "FAILED", FAILURE
-        doomed.run_message = "All result rows suppressed by the privacy threshold"
         await press(pilot, "b")
-        hub = app.watching
-        finished = lambda: not hub.watcher.items()  # noqa: E731
-        await step(pilot, clock, finished)
+        _ok, bad = await one_completed_one_failed(pilot, app, clock, world)
         failed_row = board_row(app, bad.object_id)
         assert failed_row[0].strip() == "failed" and failed_row[1] == "FAILED"
         assert failed_row[3] == FAILURE

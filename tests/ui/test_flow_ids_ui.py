@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import open_flow_form
 from tui.store import Store
 from tui.ui.jump_index import Target
 from tui.ui.screens.flow import FlowScreen
@@ -14,7 +15,6 @@ from tui.ui.screens.flow_run import FlowRunScreen
 from tui.ui.screens.launch_confirm import LaunchConfirmScreen
 
 from .conftest import SIZE, press, wait_for_workers
-from .test_launch_ui import open_flow_form
 
 
 @pytest.mark.parametrize("accepted", ["ID", "flowID"])

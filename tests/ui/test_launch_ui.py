@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from textual.widgets import Input, Select
 
-from tests.helpers import open_flow_form
+from tests.helpers import OVERLAP, TIMING, field_input, open_flow_form, open_form, question_target
 from tui.store import Store
 from tui.ui.jump_index import Target
 from tui.ui.screens.board import RunsBoardScreen
@@ -23,41 +23,12 @@ from tui.ui.screens.run import RunScreen
 
 from .conftest import SIZE, assert_snapshot, press, screen_text, wait_for_workers
 
-#: "Conversion Timing": a required INTEGER run-time parameter and a Range partition on dates
-TIMING = "CRQ-146303"
-#: "Attribute Level Overlap and Index Report": an ENFORCED_LIST parameter (a select)
-OVERLAP = "CRQ-684183"
-
 
 @pytest.fixture
 def lr_app(make_app, clock):
     app = make_app(store=Store.in_memory(now=clock.now))
     world = app.sessions[0].demo.app().state.liveramp
     return app, world
-
-
-def question_target(app, world, display_id: str) -> Target:
-    q = world.find_question(display_id) if hasattr(world, "find_question") else None
-    q = q or next(q for q in world.questions.values() if q.display_id == display_id)
-    room = world.cleanrooms[q.room_id]
-    room_t = Target("room", room.id, room.name, "demo-liveramp", room.display_id)
-    return Target("question", q.id, q.title, "demo-liveramp", q.display_id, path=(room_t,))
-
-
-async def open_form(pilot, app, world, display_id: str = TIMING) -> LaunchScreen:
-    await wait_for_workers(pilot)
-    app.open(app.sessions[0], question_target(app, world, display_id))
-    await wait_for_workers(pilot)
-    await press(pilot, "l")
-    assert isinstance(app.screen, LaunchScreen), type(app.screen)
-    await wait_for_workers(pilot)
-    assert app.screen.form is not None
-    return app.screen
-
-
-def field_input(screen: LaunchScreen, name: str):
-    index = next(i for i, f in enumerate(screen.form.fields) if f.name == name)
-    return screen.query_one(f"#f-{index}")
 
 
 def field_error(screen: LaunchScreen, name: str) -> str:
@@ -270,7 +241,8 @@ async def test_flow_launch_pauses_then_resume_from_the_flow_run_screen(lr_app, c
         assert isinstance(app.screen, LaunchConfirmScreen)
         assert f"/cleanroom-flow-runs/{run_id}/resume-flow-run" in app.screen.body.plain
         await press(pilot, "tab", "enter")
-        assert any(n.title == "Resumed" for n in app._notifications)
+        toast = next(n for n in app._notifications if n.title == "Resumed")
+        assert toast.message.count(run_id) == 1, toast.message  # named once (issue 18.13), not twice
         assert hub.launcher("demo-liveramp").creates_left() == creates  # a resume creates nothing
         seen = []
         hub.watcher.subscribe(lambda e: seen.append(getattr(getattr(e, "new", None), "status", None)))
@@ -285,7 +257,7 @@ async def test_flow_launch_pauses_then_resume_from_the_flow_run_screen(lr_app, c
 async def test_a_dropped_answer_creates_exactly_one_run_found_by_listing(lr_app):
     """The create-run reaches the platform, the answer never comes back: the app lists the question's
     runs, finds the one it made, watches it — and never posts again."""
-    from tests.e2e.test_launch_watch import DropAnswer
+    from tests.helpers import DropAnswer
 
     app, world = lr_app
     session = app.sessions[0]

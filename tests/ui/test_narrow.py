@@ -3,11 +3,11 @@ confirmation's request and buttons), checked against the demo world's truth."""
 
 from __future__ import annotations
 
+from tests.helpers import open_form
 from tui.emulator.liveramp.views import room_status
 from tui.store import Store
 
 from .conftest import screen_text, wait_for_workers
-from .test_launch_ui import open_form
 
 SMALL = (80, 24)
 

@@ -39,12 +39,12 @@ async def test_home_and_a_question_at_80x24(make_app):
 async def test_launch_form_board_and_event_log_at_80x24(make_app, clock, monkeypatch):
     """The newer screens at 80×24: the field being edited with its error, the confirmation's
     request and buttons, a board row's status, the event log's message column and detail pane."""
+    from tests.helpers import field_input, open_form
     from tui.store import Store
     from tui.ui.screens.events import EventsScreen
 
     from .test_board import launch
     from .test_events import busiest
-    from .test_launch_ui import field_input, open_form
 
     monkeypatch.setattr(EventsScreen, "LIVE", False)  # the tail polls on a wall-clock timer
     app = make_app(store=Store.in_memory(now=clock.now))

@@ -17,6 +17,8 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.binding import BindingsMap
+from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.widgets._footer import FooterKey
 from textual.widgets.data_table import Column
@@ -30,6 +32,7 @@ from .conftest import SIZE, screen_text, wait_for_workers
 PYPROJECT = Path(__file__).parents[2] / "pyproject.toml"
 TABLE = "tui/ui/widgets/resource_table.py overrides DataTable._update_dimensions"
 FOOTER = "tui/ui/widgets/quiet_footer.py overrides Footer.bindings_changed"
+REFUSAL = "tui/ui/screens/base.py (_refusal) walks Screen._modal_binding_chain and App._check_action_state"
 
 
 def textual_requirement() -> Requirement:
@@ -67,6 +70,13 @@ def test_datatable_internals_resource_table_relies_on():
     fields = Column.__dataclass_fields__
     assert "content_width" in fields and "auto_width" in fields and callable(Column.get_render_width), TABLE
     assert {"label", "auto_height", "height"} <= set(DataRow.__dataclass_fields__), TABLE
+
+
+def test_binding_chain_internals_the_key_refusals_rely_on():
+    assert isinstance(inspect.getattr_static(Screen, "_modal_binding_chain"), property), REFUSAL
+    assert isinstance(BindingsMap().key_to_bindings, dict), REFUSAL
+    params = list(inspect.signature(App._check_action_state).parameters)
+    assert params == ["self", "action", "default_namespace"], f"{REFUSAL}: {params}"
 
 
 class OneTable(App):
@@ -132,17 +142,19 @@ def test_no_other_private_textual_names_are_overridden():
     (and checked) here: sharing one by accident silently replaces Textual's."""
     known = {"ResourceTable": {"_data", "_new_rows", "_require_update_dimensions", "_row_label_column_width",
                                "_row_locations", "_total_row_height", "_update_count", "_update_dimensions"},
-             "QuietFooter": {"_bindings_ready"}}
+             "QuietFooter": {"_bindings_ready"}, "BaseScreen": {"_modal_binding_chain"}}
     import importlib
     import pkgutil
 
     import tui.ui
 
     found: dict[str, set[str]] = {}
+    app_private: set[str] = set()
     for info in pkgutil.walk_packages(tui.ui.__path__, "tui.ui."):
         module = importlib.import_module(info.name)
         text = inspect.getsource(module)
         used = set(re.findall(r"(?:self|super\(\))\.(_[a-zA-Z]\w*)", text)) | set(re.findall(r"def (_[a-zA-Z]\w*)", text))
+        app_private.update(re.findall(r"\bapp\.(_[a-zA-Z]\w*)", text))
         for name, cls in vars(module).items():
             if not inspect.isclass(cls) or cls.__module__ != module.__name__:
                 continue
@@ -154,6 +166,10 @@ def test_no_other_private_textual_names_are_overridden():
             if shared:
                 found[name] = shared
     assert found == known
+    # and the App's private methods called through ``app.`` (``_driver`` is read with getattr in
+    # tui/ui/notify.py and checked above)
+    app_names = {n for b in App.__mro__ for n in vars(b)}
+    assert {n for n in app_private if n in app_names} == {"_check_action_state"}
 
 
 def textual_instance_names(cls: type) -> set[str]:

@@ -294,3 +294,50 @@ def test_view_export_header_is_the_emulators():
     from tui.emulator.infosum.events import CSV_HEADER as EMULATOR_HEADER
 
     assert tuple(EMULATOR_HEADER) == CSV_HEADER
+
+
+class ShortPages(FakeLog):
+    """Answers like a broken server (issue 16): middle pages shorter than ``per_page`` and a
+    ``total_results`` that claims more events than the pages hold."""
+
+    def __init__(self, count: int, claimed: int, short: set[int]) -> None:
+        super().__init__(count)
+        self.claimed, self.short = claimed, short
+
+    async def fetch(self, page, per_page, order_by, filter):
+        items, _total = await super().fetch(page, per_page, order_by, filter)
+        return (items[: per_page // 3] if page in self.short else items), self.claimed
+
+
+def test_a_short_middle_page_is_loaded_once_and_read_again_only_after_a_growing_pause():
+    log = ShortPages(1000, claimed=1400, short={3})
+    now = [0.0]
+    feed = EventFeed(log.fetch, cid="CLB.x", per_page=100, descending=False, now=lambda: now[0])
+    run(feed.open())
+
+    async def frames(n: int, step: float) -> None:
+        """What the table does: every frame (~17 a second), ask for the rows on screen (page 3)."""
+        for _ in range(n):
+            for page in feed.missing_pages(200, 299):
+                await feed.load_page(page)
+            now[0] += step
+
+    run(frames(170, 1 / 17))  # ten seconds of frames
+    asked = [c[0] for c in log.calls if c[0] == 3]
+    assert 1 <= len(asked) <= 4, f"page 3 read {len(asked)} times in 10 s"  # 0 s, 2 s, 6 s (doubling)
+    assert feed.is_loaded(3) and feed.loaded >= 100 + 33
+    run(frames(17 * 600, 1 / 17))  # ten minutes: the pause grows to at most 300 s
+    assert len([c for c in log.calls if c[0] == 3]) <= 12
+
+
+def test_absurd_or_negative_totals_are_not_believed():
+    from tui.core.eventlog import believable_total
+
+    assert believable_total(-46_110_231) is None and believable_total(10**15) is None
+    assert believable_total("12") is None and believable_total(True) is None and believable_total(7) == 7
+    log = ShortPages(250, claimed=-46_110_231, short=set())
+    feed = EventFeed(log.fetch, cid="CLB.x", per_page=100)
+    run(feed.open())
+    assert feed.total == 100  # what the first page evidently holds, never negative
+    run(feed.load_page(2))
+    assert feed.total == 200 and feed.display_count == 200

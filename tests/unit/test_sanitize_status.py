@@ -42,3 +42,31 @@ def test_status_mapping():
     assert infosum_query_lifecycle(False, None) is Lifecycle.RUNNING
     assert infosum_query_lifecycle(True, "boom") is Lifecycle.FAILED
     assert infosum_query_lifecycle(True, None, "failed") is Lifecycle.FAILED
+
+
+def test_line_and_paragraph_separators_are_line_breaks_not_raw_characters():
+    # issue 16, item 3: U+2028/U+2029 (and NEL) passed the sanitiser everywhere
+    assert plain("a\u2028b\u2029c\x85d") == "a b c d"
+    assert plain("a\u2028b", single_line=False) == "a\nb"
+    assert not is_clean("a\u2028b")
+
+
+def test_characters_measured_differently_are_made_consistent():
+    # issue 16, item 4: Textual and terminals disagree on these widths; after the gate they agree
+    from rich.cells import cell_len
+
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert plain(family) == "\U0001f468\U0001f469\U0001f467" and cell_len(plain(family)) == 6
+    assert plain("\u2764\ufe0f ok") == "\u2764 ok"  # variation selector dropped: one cell everywhere
+    assert plain("\U0001f44d\U0001f3fd") == "\U0001f44d"  # skin-tone modifier
+    assert plain("flag\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f") == "flag\U0001f3f4"
+    assert plain("\u3164\u115f name") == "\ufffd\ufffd name"  # Hangul fillers: visible, one cell
+    assert plain("zero\u200bwidth\u2060joiner\ufeff") == "zerowidthjoiner"
+
+
+def test_headless_tables_keep_separators_out():
+    from tui.headless.output import Column, render_table
+
+    lines = render_table([Column("NAME", lambda r: r["n"])], [{"n": "one\u2028two\x1b]0;t\x07"}])
+    text = "\n".join(lines)
+    assert "one two" in text and "\u2028" not in text and "\x1b" not in text

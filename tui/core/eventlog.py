@@ -40,6 +40,7 @@ import io
 import json
 import math
 import sys
+import time
 from bisect import bisect_left
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -55,8 +56,21 @@ ORDER_COLUMN = "event_date_time"
 #: the events export's columns (reference §8.3.15; the emulator's guess): view exports use the same
 CSV_HEADER = ("event_date_time", "type", "company_id", "message", "entities", "metadata")
 
+#: a total above this is not believed (a broken server, not a log): the feed grows by what pages hold
+MAX_TOTAL = 20_000_000
+#: a page that answered with gaps (short, or the total moved) is read again only after 2, 4, 8 … s
+RETRY_BASE, RETRY_MAX = 2.0, 300.0
+
 #: ``fetch(page, per_page, order_by, filter)`` → (events, total_results or None)
 PageFetch = Callable[[int, int, str, str | None], Awaitable[tuple[list[Any], int | None]]]
+
+
+def believable_total(total: Any) -> int | None:
+    """``total_results`` as a count of events, or None when it cannot be one (negative, absurd,
+    not a number): such totals are never shown (no "0 of -46,110,231")."""
+    if isinstance(total, bool) or not isinstance(total, int) or not 0 <= total <= MAX_TOTAL:
+        return None
+    return total
 
 
 def _attr(obj: Any, name: str, default: Any = "") -> Any:
@@ -224,8 +238,12 @@ class EventFeed:
     """
 
     def __init__(self, fetch: PageFetch, *, cid: str, filter: str | None = None, descending: bool = True,
-                 per_page: int = PER_PAGE, store: PageStore | None = None) -> None:
+                 per_page: int = PER_PAGE, store: PageStore | None = None,
+                 now: Callable[[], float] = time.monotonic) -> None:
         self.fetch = fetch
+        self._now = now
+        #: pages that answered with gaps: page → (answers so far, when it may be read again)
+        self._retry: dict[int, tuple[int, float]] = {}
         self.cid = cid
         self.filter = (filter or "").strip() or None
         self.descending = descending
@@ -258,6 +276,10 @@ class EventFeed:
         """Learn a (larger) total; returns how many events are new since the last known total."""
         if total <= self.total:
             return 0
+        if self.total:  # pages that answered before may hold the new rows: read them when shown
+            edge = self.page_of(self.total - 1)
+            self._loaded_pages = {p for p in self._loaded_pages if p < edge}
+            self._retry = {p: r for p, r in self._retry.items() if p < edge}
         added = total - self.total
         self._rows.extend([None] * added)
         self.total = total  # unloaded rows join a search's view when they are loaded (``_put``)
@@ -283,8 +305,16 @@ class EventFeed:
         put = 0
         for offset, event in enumerate(events):
             put += self._put(start + offset, event)
-        if len(events) >= self.per_page or start + len(events) >= self.total:
-            self._loaded_pages.add(page)
+        # A page that answered is loaded, whatever its size (issue 16: a short middle page was
+        # asked for again ~17 times a second). If it left gaps, it may be read again after a
+        # growing pause, never at once.
+        self._loaded_pages.add(page)
+        end = min(start + self.per_page, self.total)
+        if any(self._rows[i] is None for i in range(start, end)):
+            tries = self._retry.get(page, (0, 0.0))[0] + 1
+            self._retry[page] = (tries, self._now() + min(RETRY_MAX, RETRY_BASE * 2 ** (tries - 1)))
+        else:
+            self._retry.pop(page, None)
         return put
 
     def _place_descending(self, events: Sequence[Any]) -> int:
@@ -318,6 +348,7 @@ class EventFeed:
         order = f"{ORDER_COLUMN} DESC" if self.descending else ORDER_COLUMN
         fetched, total = await self.fetch(1, self.per_page, order, self.filter)
         events = _as_rows(fetched)
+        total = believable_total(total)
         total = len(events) if total is None else total
         if self.loaded and not self.opened and not self._cache_agrees(events, total):
             self._forget_cached()
@@ -350,7 +381,7 @@ class EventFeed:
 
     def _forget_cached(self) -> None:
         """Drop the painted rows and this log's stored pages: they are not what the platform has."""
-        self._rows, self._index, self._loaded_pages = [], {}, set()
+        self._rows, self._index, self._loaded_pages, self._retry = [], {}, set(), {}
         self.total = self.loaded = 0
         if self._view is not None:
             self._view = []
@@ -375,7 +406,8 @@ class EventFeed:
             return Change(loaded=self._place_ascending(page, cached), from_cache=True)
         fetched, total = await self.fetch(page, self.per_page, ORDER_COLUMN, self.filter)
         events = await _as_rows_stepwise(fetched)
-        new = self._grow(total if total is not None else 0)
+        total = believable_total(total)
+        new = self._grow(total if total is not None else (page - 1) * self.per_page + len(events))
         loaded = self._place_ascending(page, events)
         if self.store is not None and len(events) == self.per_page:
             await asyncio.sleep(0)  # the rows are placed: let them paint before the cache write
@@ -386,8 +418,15 @@ class EventFeed:
         return asc // self.per_page + 1
 
     def is_loaded(self, page: int) -> bool:
-        """Page ``page`` (ascending, 1-based) is fully in memory."""
+        """Page ``page`` (ascending, 1-based) answered (it may have been short)."""
         return page in self._loaded_pages
+
+    def _due(self, page: int) -> bool:
+        """Whether page ``page`` may be read now: never read, or its gaps' pause is over."""
+        if page not in self._loaded_pages:
+            return True
+        retry = self._retry.get(page)
+        return retry is not None and self._now() >= retry[1]
 
     def missing_pages(self, first_row: int, last_row: int) -> list[int]:
         """Ascending pages still needed to show display rows ``first_row … last_row``."""
@@ -399,7 +438,7 @@ class EventFeed:
             asc = self.asc_of(row)
             if self._rows[asc] is None:
                 page = self.page_of(asc)
-                if page not in pages:
+                if page not in pages and self._due(page):
                     pages.append(page)
         return pages
 
@@ -412,6 +451,7 @@ class EventFeed:
             page = self.page_of(self.total)
             fetched, total = await self.fetch(page, self.per_page, ORDER_COLUMN, self.filter)
             events = await _as_rows_stepwise(fetched)
+            total = believable_total(total)
             change.new += self._grow(total if total is not None else (page - 1) * self.per_page + len(events))
             change.loaded += self._place_ascending(page, events)
             if self.store is not None and len(events) == self.per_page:
@@ -524,9 +564,24 @@ def session_fetch(session: Any, cid: str) -> PageFetch:
 
     async def fetch(page: int, per_page: int, order_by: str, filter: str | None) -> tuple[list[Any], int | None]:
         result = await session.call(lambda c: c.list_events(cid, page, per_page, order_by, filter))
-        return result.items, result.total_results
+        return with_unreadable(result.items, getattr(result, "problems", ())), result.total_results
 
     return fetch
+
+
+UNREADABLE_TYPE = "UNREADABLE"
+
+
+def with_unreadable(items: Sequence[Any], problems: Sequence[Any]) -> list[Any]:
+    """A page's events with each one that could not be read (``tui.api.items.ItemProblem``) as a
+    marked stand-in at its place: the page keeps its length (no gap to read again) and the log
+    shows "⚠ 1 item could not be read: field, value" where the event would be (issue 16)."""
+    out = list(items)
+    for problem in sorted(problems, key=lambda p: p.index):
+        out.insert(min(problem.index, len(out)), {
+            "type": UNREADABLE_TYPE, "company_id": "", "event_date_time": None,
+            "message": f"⚠ 1 item could not be read: {problem.describe()}"})
+    return out
 
 
 # --------------------------------------------------------------------------- exports of the view

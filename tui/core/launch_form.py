@@ -34,6 +34,7 @@ from .params import (
     field_from_flow_parameter,
     field_from_parameter,
     link_ranges,
+    parse_date,
     validate_values,
 )
 from .sanitize import plain
@@ -72,13 +73,17 @@ def date_span(fields: Iterable[ParamField], values: dict[str, str]) -> str:
     fields = list(fields)
     ranges = [f for f in fields if f.range_role == "start" and f.kind == DATE]
     ranges.sort(key=lambda f: f.partition is None)  # partition ranges are what the run really covers
+    def day(key: str) -> str:  # only real days: "2026-13-45" must not end up in the run's name
+        text = values.get(key, "").strip()
+        return text if parse_date(text) is not None else ""
+
     for start in ranges:
-        a, b = values.get(start.key, "").strip(), values.get(start.range_partner or "", "").strip()
+        a, b = day(start.key), day(start.range_partner or "")
         if a and b:
             return a if a == b else f"{a}–{b}"
     for f in fields:
-        if f.kind == DATE and values.get(f.key, "").strip():
-            return values[f.key].strip()
+        if f.kind == DATE and day(f.key):
+            return day(f.key)
     return ""
 
 

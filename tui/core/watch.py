@@ -177,6 +177,9 @@ class WatchedRun:
     #: the parent's list did not show it: poll it on its own
     single_only: bool = False
     failures: int = 0
+    #: an operator asked for a read now (``r``): the next one may skip the recommended spacing,
+    #: never the hourly cap or a backoff
+    urgent: bool = False
 
     @property
     def key(self) -> Key:
@@ -190,6 +193,7 @@ class PlannedPoll:
     charge: str | None  # the object the platform charges the read to (None: no budget)
     items: tuple[WatchedRun, ...]
     due: datetime
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -361,15 +365,22 @@ class Watcher:
         if item is not None:
             self._nudge()
 
-    def poke(self, profile: str, kind: str, object_id: str) -> None:
-        """Something happened to it (e.g. resumed): poll fast again, from the next allowed read."""
+    def poke(self, profile: str, kind: str, object_id: str, *, urgent: bool = False) -> None:
+        """Something happened to it (e.g. resumed): poll fast again, from the next allowed read.
+        ``urgent`` (an operator's refresh): the next read may come sooner than the recommended
+        spacing, as long as the hourly cap and any backoff allow it."""
         item = self._items.get((profile, kind, object_id))
         if item is None:
             return
         now = self._now()
         item.since = now
         item.next_due = now
+        item.urgent = item.urgent or urgent
         self._nudge()
+
+    def due_at(self, key: Key) -> datetime | None:
+        """When the watched run ``key`` is next read (its poll's planned time; None: not watched)."""
+        return min((p.due for p in self._polls(self._now()) if any(i.key == key for i in p.items)), default=None)
 
     def items(self) -> list[WatchedRun]:
         return list(self._items.values())
@@ -435,9 +446,10 @@ class Watcher:
             listable = [m for m in members if not m.single_only]
             if len(listable) >= 2:
                 ledger = self._profiles[profile].ledger
-                due = max(min(m.next_due for m in listable), ledger.next_read_at(parent, now))
+                urgent = any(m.urgent for m in listable)
+                due = max(min(m.next_due for m in listable), ledger.next_read_at(parent, now, urgent=urgent))
                 op = "list_runs" if kind == QUESTION_RUN else "list_flow_runs"
-                polls.append(PlannedPoll(profile, op, parent, tuple(listable), due))
+                polls.append(PlannedPoll(profile, op, parent, tuple(listable), due, urgent))
                 singles += [m for m in members if m.single_only]
             else:
                 singles += members
@@ -449,8 +461,8 @@ class Watcher:
                 polls.append(PlannedPoll(item.profile, "query_status", None, (item,), due))
                 continue
             op = "get_run" if item.kind == QUESTION_RUN else "get_flow_run"
-            due = max(item.next_due, ledger.next_read_at(item.object_id, now))
-            polls.append(PlannedPoll(item.profile, op, item.object_id, (item,), due))
+            due = max(item.next_due, ledger.next_read_at(item.object_id, now, urgent=item.urgent))
+            polls.append(PlannedPoll(item.profile, op, item.object_id, (item,), due, item.urgent))
         return polls
 
     def plan(self, now: datetime | None = None) -> list[PlannedPoll]:
@@ -487,8 +499,10 @@ class Watcher:
         # an attempt counts, whatever the answer; claimed (checked and recorded in one store
         # transaction) because another process on this profile — a second browser tab, a headless
         # watch — may have spent the read since this poll was planned: then it waits for a later tick
-        if poll.charge is not None and not prof.ledger.claim_read(poll.charge, now):
+        if poll.charge is not None and not prof.ledger.claim_read(poll.charge, now, urgent=poll.urgent):
             return []
+        for item in poll.items:  # one read now was asked for, not faster polling from here on
+            item.urgent = False
         self.calls[poll.op] += 1
         try:
             if poll.op == "list_runs":

@@ -35,10 +35,10 @@ def create_app(options: EmulatorOptions | None = None) -> Starlette:
 
     app.state.chaos = Chaos(seed=options.seed).set(options.chaos)
     app.add_middleware(ChaosMiddleware, chaos=app.state.chaos, clock=clock)
-    if options.hostile:  # hostile strings in every text field (issue 10)
+    if options.hostile or options.hostile_strings:  # hostile strings in every text field (issue 10)
         from .hostile import SurrogateMiddleware, seed
 
-        seed(app.state.liveramp, app.state.infosum)
+        seed(app.state.liveramp, app.state.infosum, options.hostile_strings)
         app.add_middleware(SurrogateMiddleware)
     if options.keep is not None:  # the demo: runs launched in earlier starts are still there
         from .liveramp.keep import Keep

@@ -52,9 +52,14 @@ def _storable(text: str) -> str:
 class Rotation:
     """Hands out corpus strings in a fixed order; ``unique`` ones carry a suffix (names used as keys)."""
 
-    def __init__(self) -> None:
-        self._texts = [_storable(text) for _id, text in corpus()]
+    def __init__(self, texts: tuple[str, ...] | None = None) -> None:
+        given = [text for _id, text in corpus()] if not texts else list(texts)
+        self._texts = [_storable(text) for text in given]
         self._n = 0
+
+    @property
+    def texts(self) -> list[str]:
+        return self._texts
 
     def next(self, *, unique: bool = False) -> str:
         text = self._texts[self._n % len(self._texts)]
@@ -69,6 +74,7 @@ def _set(obj: Any, names: tuple[str, ...], rot: Rotation, *, unique: bool = Fals
 
 
 def seed_liveramp(world: Any, rot: Rotation) -> None:
+    values = Rotation(tuple(rot.texts))
     for org in world.orgs.values():
         _set(org, ("name",), rot)
     for person in world.people.values():
@@ -95,6 +101,12 @@ def seed_liveramp(world: Any, rot: Rotation) -> None:
         question.template = template
     for run in world.runs.values():
         _set(run, ("name",), rot)
+        # what "run again" pre-fills the launch form with (issue 16); a rotation of their own, so
+        # the other fields keep the strings they always had
+        for name in list(run.parameters):
+            run.parameters[name] = values.next()
+        for part in run.partition_parameters:
+            part["value"] = values.next()
         if run.plan.failure_reason:
             run.plan.failure_reason = rot.next()
             run.plan.run_message = rot.next()
@@ -124,16 +136,15 @@ def seed_infosum(world: Any, rot: Rotation) -> None:
         _set(collab, ("name", "description"), rot)
         for permission in collab.datasets:  # looked up by name: keep them distinct
             permission.collaboration_dataset_name = rot.next(unique=True)
-        collab.events.renderer = _hostile_renderer(collab.events.renderer, rot.next())
+        collab.events.renderer = _hostile_renderer(collab.events.renderer, rot.next(), rot.texts)
         details = collab.events.details
         for i, detail in enumerate(details):  # events stored with their text (not rendered later)
             if not isinstance(detail, int):
                 details[i] = type(detail)(rot.next(), dict(detail.metadata), [dict(e) for e in detail.entities])
 
 
-def _hostile_renderer(inner: Any, salt: str) -> Any:
+def _hostile_renderer(inner: Any, salt: str, texts: list[str]) -> Any:
     """Event messages: each seeded event's message becomes a corpus string (rotating by variant)."""
-    texts = [_storable(text) for _id, text in corpus()]
     offset = len(salt)
 
     def render(event_type: str, company_id: str, variant: int, when: Any) -> Any:
@@ -149,9 +160,10 @@ def _hostile_renderer(inner: Any, salt: str) -> Any:
     return render
 
 
-def seed(liveramp_world: Any, infosum_world: Any) -> None:
-    """Make both worlds hostile (called by ``create_app`` when ``options.hostile``)."""
-    rot = Rotation()
+def seed(liveramp_world: Any, infosum_world: Any, strings: tuple[str, ...] | None = None) -> None:
+    """Make both worlds hostile (called by ``create_app`` when ``options.hostile``); ``strings``
+    replace the corpus (``options.hostile_strings``)."""
+    rot = Rotation(strings)
     seed_liveramp(liveramp_world, rot)
     seed_infosum(infosum_world, rot)
 

@@ -24,6 +24,9 @@ class EmulatorOptions:
     chaos: str | None = None
     #: seed every free-text field of both worlds with hostile strings (issue 10, tui/emulator/hostile.py)
     hostile: bool = False
+    #: seed the free-text fields with these strings instead of the corpus (implies ``hostile``):
+    #: the byte-stream test's hook (``--hostile-file``, tests/faults/test_byte_stream.py)
+    hostile_strings: tuple[str, ...] | None = None
     #: which id LiveRamp flow paths accept: "both" (default), "ID" (the flow list item's) or "flowID"
     #: (issue 21: the vendor's spec and SDK disagree; tests switch this to prove the client copes)
     flow_ids: str = "both"

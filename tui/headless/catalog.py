@@ -105,7 +105,12 @@ class LiveRampCatalog:
             if exc.code == NOT_CACHED:
                 return None
             if exc.status in SKIPPABLE:
-                self.ctx.out.warn(f"skipped clean room {text(room, 'displayId') or rid}: {exc}")
+                # once per call (one room is read by several steps), the whole error only with -v:
+                # the demo has a room its user cannot read, and every demo call said so at length
+                name = text(room, "displayId") or rid
+                out = self.ctx.out
+                detail = str(exc) if out.verbose else f"HTTP {exc.status}, -v for details"
+                out.warn(f"skipped clean room {name} ({detail})", once=f"skipped-room:{rid}")
                 return []
             raise
         return list(got.value or [])

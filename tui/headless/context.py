@@ -476,6 +476,12 @@ def _api_error(exc: BaseException) -> bool:
 Command = Callable[[Context], int]
 
 
+def _unknown_or_api_error(exc: Any) -> int:
+    """A 404 that ends a command means the id it was given is unknown: a usage error (2, as the
+    README's exit codes say), not an API failure (3)."""
+    return exitcodes.USAGE if getattr(exc, "status", None) == 404 else exitcodes.API_ERROR
+
+
 def run(args: argparse.Namespace, command: Command) -> int:
     """Run ``command`` in a fresh context; every failure becomes an exit code and a stderr line."""
     out = Output(output_mode(args), verbose=bool(getattr(args, "verbose", False)))
@@ -497,12 +503,12 @@ def run(args: argparse.Namespace, command: Command) -> int:
             return exitcodes.USAGE
         except ReadError as exc:
             ctx.report(exc)
-            code = exitcodes.API_ERROR
+            code = _unknown_or_api_error(exc)
         except Exception as exc:
             if not _api_error(exc):
                 raise
             ctx.report(exc)
-            code = exitcodes.API_ERROR
+            code = _unknown_or_api_error(exc)
         return ctx.finish(code)
     except KeyboardInterrupt:
         ctx.engine.cancel()

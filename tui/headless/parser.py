@@ -11,7 +11,7 @@ import argparse
 
 from .exitcodes import TABLE
 
-COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch")
+COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
 
 EXIT_CODES = "exit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in TABLE)
 
@@ -35,6 +35,15 @@ _HELP = {
     "launch": ("launch a question run (validated, duplicate-guarded, confirmed)",
                "Launch one run of a cleanroom question, with the TUI's validation, duplicate guard, "
                "creation budget and launch journal. Asks for confirmation; --yes answers it."),
+    "compare": ("compare two runs' parameters, timings and results (or two InfoSum insight queries)",
+                "Two completed question runs compared: parameters side by side, status and timings, row counts, "
+                "and the results joined on their dimension columns with each measure in both runs and its "
+                "change, largest change first. RUN_B defaults to the previous completed run of RUN_A's "
+                "question. A is the earlier run, B the later. Results are read page by page up to --rows per "
+                "run; the output says what was compared. With an InfoSum profile: two insight query ids."),
+    "schedules": ("list run schedules (every question, or --question)",
+                  "The run schedules of the profile's cleanroom questions: state (active/paused), cadence, "
+                  "start and end, parameters. One schedules read per question (not a status read)."),
 }
 
 
@@ -119,12 +128,30 @@ def _launch(launch: argparse.ArgumentParser) -> None:
                         help="refuse every write (the launch is refused)")
 
 
+def _compare(compare: argparse.ArgumentParser) -> None:
+    compare.add_argument("run_a", metavar="RUN_A", help="question run id (InfoSum: insight query id)")
+    compare.add_argument("run_b", metavar="RUN_B", nargs="?",
+                         help="the other run (default: the previous completed run of RUN_A's question)")
+    compare.add_argument("--rows", type=int, default=50_000, metavar="N",
+                         help="compare at most the first N result rows of each run (default 50,000)")
+    compare.add_argument("--limit", type=int, metavar="N",
+                         help="show only the N largest changes (default: 20 as text, all with --json)")
+    compare.add_argument("--out", metavar="FILE",
+                         help="also write the whole comparison to FILE (.json: JSON, else CSV); never replaces a file")
+
+
+def _schedules(schedules: argparse.ArgumentParser) -> None:
+    schedules.add_argument("--question", action="append", metavar="QUESTION",
+                           help="cleanroom question id, CRQ- display id or name; repeatable")
+
+
 def _nothing(p: argparse.ArgumentParser) -> None:
     """``rooms`` and ``status`` take only the common options."""
 
 
 _DEFINE = {"rooms": _nothing, "runs": _runs, "run": _run, "events": _events, "watch": _watch, "status": _nothing,
-           "launch": _launch}
+           "launch": _launch, "compare": _compare,
+           "schedules": _schedules}
 
 
 __all__ = ["COMMANDS", "EXIT_CODES", "add_commands"]

@@ -202,14 +202,17 @@ async def poll_until_done(ctx: Context, session: Any, watcher: Any, board: Board
             return exitcodes.OK
         wake = watcher.next_wake()
         delay = max(0.0, (wake - ctx.now()).total_seconds()) if wake is not None else 1.0
-        if deadline is not None and loop.time() + delay > deadline:
+        cut = deadline is not None and loop.time() + delay > deadline
+        next_at = clock(wake, tz=ctx.tz(board.profile)) if wake is not None else "?"
+        if delay > ANNOUNCE_WAIT_S or cut:  # a long wait is said before it starts, the budget with it
+            ctx.out.note(f"next status read at {next_at} · {watcher.budget_meter(session.name).text}",
+                         once=f"next:{next_at}")
+        if cut:
             await asyncio.sleep(max(0.0, deadline - loop.time()))
             left = ", ".join(i.object_id for i in watcher.items())
-            ctx.out.note(f"timed out after {timeout:g}s; still going: {left}")
+            ctx.out.note(f"timed out after {timeout:g}s; still going: {left}; the next status read was due at "
+                         f"{next_at} (the profile's status budget spaces reads of a run: min_status_interval_s)")
             return exitcodes.TIMED_OUT
-        if delay > ANNOUNCE_WAIT_S:
-            ctx.out.note(f"next status read at {clock(wake, tz=ctx.tz(board.profile))} · "
-                         f"{watcher.budget_meter(session.name).text}")
         await asyncio.sleep(delay)
 
 

@@ -74,10 +74,29 @@ class CleanroomApp(App):
 
         #: the run watcher and launchers (issue 6), built after the first frame: see ``watching``
         self._watching: Any = None
+        self._restore_theme()
         for session in self.sessions:
             if readonly:
                 session.readonly = True
             session.on_online_change(self._online_changed)
+
+    # ------------------------------------------------------------------ theme
+    def _restore_theme(self) -> None:
+        """The theme chosen last time (``:`` → Theme), from the state dir."""
+        from . import prefs
+
+        name = prefs.load().get("theme")
+        if isinstance(name, str) and name in self.available_themes:
+            self.theme = name
+        self._theme_kept = self.theme
+
+    def _theme_changed(self, theme: Any) -> None:
+        if theme.name == self._theme_kept:  # the start-up announcement, not a choice
+            return
+        from . import prefs
+
+        self._theme_kept = theme.name
+        prefs.save(theme=theme.name)
 
     # ------------------------------------------------------------------ lifecycle
     def get_default_screen(self) -> Screen:
@@ -85,6 +104,8 @@ class CleanroomApp(App):
 
     def on_mount(self) -> None:
         from .identity import apply_cached
+
+        self.theme_changed_signal.subscribe(self, self._theme_changed)  # kept for the next start
 
         for session in self.sessions:
             apply_cached(session)  # the header names the org from the first frame
@@ -233,6 +254,9 @@ class CleanroomApp(App):
                     "profile).", title="Refused", severity="warning", markup=False)
 
     async def action_back(self) -> None:
+        clear = getattr(self.screen, "clear_filter", None)
+        if clear is not None and clear():  # a kept "/" filter goes first
+            return
         if len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             await self.pop_screen()
 
@@ -240,7 +264,12 @@ class CleanroomApp(App):
         from .screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(readonly=self.readonly))
+            from .screens.help import screen_commands
+
+            screen = self.screen
+            crumb = getattr(screen, "crumb", None)
+            name = crumb().plain if callable(crumb) else type(screen).__name__
+            self.push_screen(HelpScreen(readonly=self.readonly, here=(name, screen_commands(screen))))
 
     # ------------------------------------------------------------------ profiles
     def action_switch_profile(self) -> None:

@@ -59,6 +59,7 @@ SCOPES = {
     "log": "Event logs",
     "runs": "Launch and watch runs",
     "board": "Runs board",
+    "schedules": "Run schedules (a question's Schedules tab)",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -149,6 +150,15 @@ COMMANDS: tuple[Command, ...] = (
             "runs", write=True),
     Command("insight-query", "i", "insight_query", "Insight query",
             "Compose and run an insight query in this collaboration", "collaboration", write=True),
+    Command("compare-runs", "c", "compare", "Compare",
+            "Compare runs: the two marked with space, else the selected run (or this one) with the previous "
+            "completed run of its question; two insight queries on the board", "runs"),
+    Command("mark-run", "space", "mark_run", "Mark", "Mark the selected run for comparison (mark two, then c)",
+            "runs", show=False, key_display="space"),
+    Command("pause-schedule", "p", "toggle_schedule", "Pause/resume",
+            "Pause the selected run schedule, or resume a paused one", "schedules", write=True, show=False),
+    Command("delete-schedule", "x", "delete_schedule", "Delete schedule",
+            "Delete the selected run schedule (runs it started stay)", "schedules", write=True, show=False),
     Command("dismiss-run", "x", "dismiss_run", "Dismiss",
             "Take the selected finished run off the board (or stop watching an active one)", "board"),
     # results

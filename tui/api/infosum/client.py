@@ -40,6 +40,7 @@ from pydantic import BaseModel, ValidationError
 
 from ...config import ConfigError, Profile
 from ..http import REDACT, ApiError, HttpCore, RetryPolicy, Sleep, decode_json, network_error
+from ..items import parse_items
 from .models import (
     Account,
     AttributeStatsResponse,
@@ -198,7 +199,8 @@ class InfoSumClient:
               page: int, per_page: int) -> Page[M]:
         body = body if isinstance(body, dict) else {}
         raw = next((body[k] for k in keys if isinstance(body.get(k), list)), [])
-        items = [self._parse(model, x, path) for x in raw]
+        # each item on its own: one malformed event must not fail the page (issue 16)
+        items = parse_items(model, raw, path=path, platform=PLATFORM)
         block = body.get("pagination")
         if not isinstance(block, dict):
             block = body.get("pagination_response")  # the one deprecated endpoint's spelling (§5.1)
@@ -206,12 +208,12 @@ class InfoSumClient:
             p = self._parse(Pagination, block, path)
             # grpc-gateway omits zeros: a missing total with items on the page means "unknown"
             total = p.total_results if ("total_results" in block or not items) else None
-            results = p.results if "results" in block else len(items)
+            results = p.results if "results" in block else len(raw)
             next_page = p.next_page
         else:
-            total, results, next_page = None, len(items), 0
+            total, results, next_page = None, len(raw), 0
         return Page[model](items=items, page=page, per_page=per_page, next_page=next_page,
-                           results=results, total_results=total)
+                           results=results, total_results=total, problems=items.problems)
 
     async def _list(self, path: str, keys: tuple[str, ...], model: type[M], page: int, per_page: int,
                     order_by: str | None, filter: str | None, **extra: Any) -> Page[M]:

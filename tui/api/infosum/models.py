@@ -158,6 +158,8 @@ class Page(BaseModel, Generic[T]):
     next_page: int = 0
     results: int = 0
     total_results: int | None = None
+    #: items of this page that could not be read (``tui.api.items.ItemProblem``), left out of ``items``
+    problems: list[Any] = Field(default_factory=list, exclude=True)
 
     @property
     def has_more(self) -> bool:
@@ -509,7 +511,11 @@ class AttributeStatsResponse(Model):
 
     @property
     def stats(self) -> list[RepresentationStats]:
-        out = list(self.attribute_stats)
+        # the list form names no attribute column: take it from the map (columns ≠ representations)
+        column_of = {rep.representation_id: attr_id for attr_id, group in self.id_to_representations_stats.items()
+                     for rep in group.representations_stats if rep.representation_id}
+        out = [s.model_copy(update={"attribute_id": column_of[s.representation_id]})
+               if not s.attribute_id and s.representation_id in column_of else s for s in self.attribute_stats]
         known = {s.representation_id for s in out if s.representation_id}
         for attr_id, group in self.id_to_representations_stats.items():
             for rep in group.representations_stats:

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from ...config import Profile, state_dir
 from ..http import ApiError, HttpCore, RetryPolicy, Sleep, decode_json
+from ..items import parse_items
 from . import paths
 from .auth import Now, TokenManager
 from .models import (
@@ -295,7 +296,8 @@ class LiveRampClient:
             raise self._shape_error(path, exc) from None
 
     def _many(self, model: type[M], data: Any, path: str) -> list[M]:
-        return [self._one(model, item, path) for item in _items(data) if isinstance(item, dict)]
+        """Each item on its own: the unreadable ones are left out and listed on ``.problems``."""
+        return parse_items(model, _items(data), path=path, platform=PLATFORM, skip_non_objects=True)
 
     async def _get_one(self, model: type[M], path: str, params: dict[str, Any] | None = None) -> M:
         return self._one(model, await self._json("GET", path, params=params), path)
@@ -328,7 +330,8 @@ class LiveRampClient:
                 if key:
                     seen.add(key)
                 yield item
-            if len(page) < page_size or not fresh:
+            # an unreadable item (left out, on .problems) still counts towards a full page
+            if len(page) + len(getattr(page, "problems", ())) < page_size or not fresh:
                 return
             offset += len(page)
 

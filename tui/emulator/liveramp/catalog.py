@@ -49,9 +49,22 @@ FAILURES = [
      "Out of memory while joining exposures and conversions; retry with LARGE compute capacity", True),
     ("Partner dataset unavailable: the partner's data connection is refreshing",
      "Partner data connection job in progress; the run can be retried", True),
-    ("Invalid parameter value for click_attribution_window",
-     "Parameter click_attribution_window must be between 1 and 90", False),
+    ("Invalid parameter value for {param}",
+     "Parameter {param} must be between 1 and 90", False),
 ]
+#: the placeholder a failure about one of the run's own parameters names it by
+PARAM = "{param}"
+
+
+def fit_failure(reason: str, message: str, retryable: bool, params: dict[str, str]) -> tuple[str, str, bool]:
+    """A failure that names a parameter names one of the run's numeric ones; a run with none fails
+    another way (a demo reason naming a parameter the run does not have confused operators)."""
+    if PARAM not in reason and PARAM not in (message or ""):
+        return reason, message, retryable
+    numeric = sorted(k for k, v in params.items() if str(v).strip().lstrip("-").isdigit())
+    if not numeric:
+        return FAILURES[2]
+    return reason.replace(PARAM, numeric[0]), (message or "").replace(PARAM, numeric[0]), retryable
 
 PLATFORM_ERROR = ("Internal error while provisioning the execution environment",
                   "Execution environment could not be started (code 13)", True)

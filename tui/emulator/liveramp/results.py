@@ -27,8 +27,15 @@ def metadata(template: Template) -> list[dict]:
             for c in template.columns]
 
 
-def _value(column: OutputColumn, index: int, noise: bytes, position: int) -> str:
+def _value(column: OutputColumn, index: int, noise: bytes, position: int, stable: str = "",
+           base: bytes = b"") -> str:
     fraction = int.from_bytes(noise[position * 4:position * 4 + 4], "big") / 2**32
+    if base:
+        # a measure is the question's own value for this row, drifting a little from run to run
+        # (mostly within ±5 %, now and then a jump), as last night's numbers do
+        steady = int.from_bytes(base[position * 4:position * 4 + 4], "big") / 2**32
+        drift = (fraction - 0.5) * (0.6 if noise[62] < 13 else 0.1)
+        fraction = min(1.0, max(0.0, steady * (1 + drift)))
     if column.kind == "dimension":
         values = column.values
         base = values[index % len(values)]
@@ -40,14 +47,20 @@ def _value(column: OutputColumn, index: int, noise: bytes, position: int) -> str
     if column.kind == "ratio":
         return f"{column.low + (column.high - column.low) * fraction:.4f}"
     if column.kind == "rampid":
-        token = hashlib.blake2b(noise, digest_size=30).digest()
+        # the same audience from run to run (keyed by the question and the row), with ~3 % churn
+        # per run, so comparing two runs of a list question finds the rows that came and went
+        churned = noise[63] < 8
+        seed = noise if churned else f"{stable}:{index}".encode()
+        token = hashlib.blake2b(seed, digest_size=30).digest()
         return "XY" + base64.urlsafe_b64encode(token).decode().rstrip("=")
     return ""
 
 
 def row(template: Template, run_id: str, index: int) -> dict[str, str]:
     noise = hashlib.blake2b(f"{run_id}:{index}".encode(), digest_size=64).digest()
-    return {c.column_name: _value(c, index, noise, i % 16) for i, c in enumerate(template.columns)}
+    base = hashlib.blake2b(f"{template.title}:{index}".encode(), digest_size=64).digest()
+    return {c.column_name: _value(c, index, noise, i % 16, template.title, base)
+            for i, c in enumerate(template.columns)}
 
 
 def rows(template: Template, run_id: str, total: int, offset: int, limit: int) -> list[dict[str, str]]:

@@ -106,6 +106,10 @@ def _schedule_fields(body: dict, partial: bool) -> dict:
         if not isinstance(days, list) or any(not isinstance(d, int) or not 1 <= d <= 31 for d in days):
             raise bad_request("'repeatDayofMonth' items must be integers 1..31")
         out["days_of_month"] = list(days)
+    if "active" in body:  # pause/resume: the read model's field (GUESS: not in the documented PATCH input)
+        if not isinstance(body["active"], bool):
+            raise bad_request("'active' must be true or false")
+        out["active"] = body["active"]
     if "parameters" in body:
         params = body.get("parameters") or []
         if not isinstance(params, list) or any(not isinstance(p, dict) or not p.get("name") for p in params):

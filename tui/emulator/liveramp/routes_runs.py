@@ -9,6 +9,7 @@ from .lifecycle import RUN_FILTER_STATUSES, TERMINAL, plan_new_run, run_state
 from .model import Run
 from .results import csv_chunks, result_data, row_count
 from .routing import Api, Ctx, page
+from .scheduler import run_due
 from .validation import validate_run_request
 from .views import room_status
 from .views_runs import audit_view, run_view
@@ -35,6 +36,7 @@ async def list_runs(ctx: Ctx) -> list:
     w = ctx.world
     q = w.question(ctx.path("questionId"))
     ctx.limits.status_read(ctx.client_id, q.id, ctx.uri)  # a list counts once, against the question
+    run_due(w, q, ctx.now)  # the question's schedules start the runs that fell due
     limit, offset = ctx.paging(RUNS_DEFAULT_LIMIT, RUNS_MAX_LIMIT)
     statuses = _status_filter(ctx)
     start, end = ctx.date_query("startDate"), ctx.date_query("endDate")

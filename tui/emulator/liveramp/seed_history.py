@@ -101,7 +101,7 @@ def _seed_runs(world: World) -> None:
         if final == "ERROR":
             reason, message, retryable = catalog.PLATFORM_ERROR
         else:
-            reason, message, retryable = rng.choice(catalog.FAILURES)
+            reason, message, retryable = catalog.fit_failure(*rng.choice(catalog.FAILURES), run.parameters)
         phases = run.plan.phases
         if final == "PARTNER_FAILED":
             phases = [phases[0], ("PARTNER_QUEUED", 240.0), ("PARTNER_RUNNING", phases[1][1])]

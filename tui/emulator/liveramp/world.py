@@ -181,6 +181,12 @@ class World:
 
     # ---- mutations shared by routes and seeding -------------------------------------------------
     def add_run(self, run: Run) -> Run:
+        plan = run.plan
+        if plan.failure_reason:  # a reason about a parameter names one this run has
+            from .catalog import fit_failure
+
+            plan.failure_reason, plan.run_message, plan.retryable = fit_failure(
+                plan.failure_reason, plan.run_message or "", plan.retryable, run.parameters)
         self.runs[run.id] = run
         self.runs_by_question.setdefault(run.question_id, []).append(run.id)
         return run

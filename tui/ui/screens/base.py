@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, TabbedContent
@@ -30,7 +31,7 @@ from ..widgets.filter_bar import FilterBar
 from ..widgets.load_state import LoadState, describe_error
 from ..widgets.offline_banner import OfflineBanner
 from ..widgets.quiet_footer import QuietFooter
-from ..widgets.resource_table import ResourceTable
+from ..widgets.resource_table import ResourceTable, painting
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..app import CleanroomApp
@@ -47,6 +48,7 @@ class BaseScreen(Screen):
         self._as_of: dict[str, datetime] = {}
         self._pending: set[str] = set()
         self._painted: set[str] = set()
+        self._warned: set[str] = set()  # parts whose unreadable items were announced
         self._filter_target: ResourceTable | None = None
 
     @property
@@ -151,13 +153,20 @@ class BaseScreen(Screen):
     def _paint(self, part: str, paint: Callable[[Any], None], value: Any, fetched_at: datetime,
                state: LoadState | None) -> bool:
         try:
-            paint(value)
+            with painting(value):  # a list answer's unreadable items: a marked row of the table it fills
+                paint(value)
         except Exception as exc:  # a rendering bug in one pane must not take the app down
             self.log.error(f"painting {part} failed", exc)
             self._report(exc, state, False)
             return False
         self._painted.add(part)
         self._as_of[part] = fetched_at
+        if getattr(value, "problems", None) and part not in self._warned:
+            from ...api.items import summary
+
+            self._warned.add(part)  # once per part: the marked row stays, the toast need not repeat
+            self.notify(summary(value.problems), title="Part of the answer left out", severity="warning",
+                        markup=False, timeout=10)
         return True
 
     def _report(self, exc: BaseException, state: LoadState | None, have: bool) -> None:
@@ -180,6 +189,39 @@ class BaseScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # in read-only mode writes are hidden from the footer; the app answers the key with a refusal
         return not (action in WRITE_ACTIONS and self.cr_app.readonly)
+
+    def why_not(self, action: str) -> str | None:
+        """Why ``action`` (one of this screen's keys, refused by :meth:`check_action`) does nothing
+        here now: said in a toast when its key is pressed, instead of nothing happening."""
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        reason = self._refusal(event.key)
+        if reason is not None:
+            event.stop()
+            event.prevent_default()
+            self.notify(reason, title="Not here", severity="warning", markup=False, timeout=6)
+
+    def _refusal(self, key: str) -> str | None:
+        """The reason a key press would do nothing: the first binding of ``key`` (focused widget
+        up to the app, as Textual looks) that would run means no refusal; a refused one of this
+        screen's gives its :meth:`why_not`. Read-only refusals are the app's to say."""
+        try:
+            chain = self._modal_binding_chain
+        except Exception:  # a Textual without this: keys simply do nothing, as before
+            return None
+        for namespace, keymap in chain:
+            for binding in keymap.key_to_bindings.get(key, ()):
+                if binding.priority:
+                    continue
+                if self.app._check_action_state(binding.action, namespace):
+                    return None
+                name = binding.action.rpartition(".")[2]
+                if namespace is self and not (binding.action in WRITE_ACTIONS and self.cr_app.readonly):
+                    reason = self.why_not(name)
+                    if reason:
+                        return reason
+        return None
 
     def visible_tables(self) -> list[ResourceTable]:
         return [t for t in self.query(ResourceTable) if t.display and t.region.area > 0]
@@ -207,6 +249,16 @@ class BaseScreen(Screen):
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         if self._filter_target is not None:
             self._filter_target.focus()
+
+    def clear_filter(self) -> bool:
+        """Esc with a ``/`` filter kept on the focused table clears it (the next Esc goes back).
+        Returns whether there was one."""
+        table = self.target_table()
+        if table is None or not table.filter_text:
+            return False
+        table.set_filter("")
+        self.notify("Filter cleared (esc again goes back).", markup=False, timeout=3)
+        return True
 
     def copy_target(self) -> tuple[str, str] | None:
         """(id, what) that ``y`` copies: the focused table's selected row, else the object this
@@ -275,6 +327,7 @@ class BaseScreen(Screen):
     def _cycle_tab(self, step: int) -> None:
         tabs = self._tabs()
         if tabs is None:
+            self.notify("This screen has no tabs.", markup=False, timeout=3)
             return
         ids = [pane.id for pane in tabs.query("TabPane") if pane.id]
         if not ids:

@@ -17,6 +17,7 @@ Enter opens the run (results once it completed), ``R`` launches it again with th
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,13 +31,14 @@ from ...core.session import Session
 from ...core.status import Lifecycle
 from ..bindings import bindings
 from ..jump_index import Target
+from ..marks import Marks
 from ..text import DASH, LIFECYCLE_STYLES, local, safe, status_text
 from ..watching import BoardEntry, RunUpdated
 from ..widgets.resource_table import Col, ResourceTable, Row
 from .base import BaseScreen
 
 COLUMNS = (
-    Col("state", "State"), Col("status", "Status"), Col("run", "Run"), Col("reason", "Failure reason / note"),
+    Col("state", "State"), Col("status", "Status"), Col("run", "Run"), Col("reason", "Failure reason / note", fill=True),
     Col("where", "Question / flow / collab."), Col("updated", "Updated"), Col("profile", "Profile"),
     Col("kind", "Kind"), Col("id", "Id"),
 )
@@ -48,6 +50,7 @@ GROUPS = (
 )
 KIND_LABELS = {"question_run": "question run", "flow_run": "flow run", "insight_query": "insight query"}
 GROUP_PREFIX = "group:"
+WHERE_KIND, WHERE_KEY = "board-where", "labels"
 
 
 def row_key(key: tuple[str, str, str]) -> str:
@@ -60,7 +63,7 @@ def key_of(row: str) -> tuple[str, str, str] | None:
 
 
 class RunsBoardScreen(BaseScreen):
-    BINDINGS = bindings("run-again", "dismiss-run")
+    BINDINGS = bindings("run-again", "dismiss-run", "compare-runs", "mark-run")
     DEFAULT_CSS = """
     RunsBoardScreen #board-meter { height: auto; padding: 0 1; color: $text-muted; }
     RunsBoardScreen #board-empty { height: auto; padding: 1 2; }
@@ -71,6 +74,9 @@ class RunsBoardScreen(BaseScreen):
         super().__init__(sessions[0] if sessions else None)
         self.sessions = list(sessions)
         self._select = select
+        self._where_labels: dict[str, dict[str, str]] = {}
+        self._where_dirty: set[str] = set()
+        self.marks = Marks()
 
     def header_sessions(self) -> list[Session]:
         return self.sessions
@@ -98,11 +104,29 @@ class RunsBoardScreen(BaseScreen):
         self.set_interval(1.0, self.paint_meter)
 
     def reload(self) -> None:
-        """``r``: poll every watched run as soon as its budget allows."""
+        """``r``: read every watched run now, where its budget allows — sooner than the recommended
+        spacing (an operator asked), never past the hourly cap or a 429's backoff — and say which
+        runs must wait, and until when."""
         hub = self.cr_app.watching
-        for item in hub.watcher.items():
-            hub.watcher.poke(*item.key)
+        items = hub.watcher.items()
+        for item in items:
+            hub.watcher.poke(*item.key, urgent=True)
         hub.ensure_running()
+        now = hub.now()
+        waiting = [(due, item) for item in items if (due := hub.watcher.due_at(item.key)) is not None and due > now]
+        if not items:
+            self.notify("Nothing is watched: finished runs do not change.", markup=False, timeout=4)
+        elif waiting:
+            due, item = min(waiting, key=lambda pair: pair[0])
+            name = plain(item.name or item.object_id, 40)
+            more = f" (and {len(waiting) - 1} more)" if len(waiting) > 1 else ""
+            self.notify(f"Not read now: {name}{more} — its status-read budget (per run per hour, and any "
+                        f"429 backoff) allows the next read at {local(due).strftime('%H:%M:%S')}. "
+                        f"{len(items) - len(waiting)} of {len(items)} read now.",
+                        title="Budget", severity="warning", markup=False, timeout=8)
+        else:
+            self.notify(f"Reading {len(items)} watched run{'s' if len(items) != 1 else ''} now.",
+                        markup=False, timeout=3)
         self.paint()
 
     def on_run_updated(self, message: RunUpdated) -> None:
@@ -117,14 +141,36 @@ class RunsBoardScreen(BaseScreen):
             return
         hub = self.cr_app.watching
         entries = hub.entries()
-        self.table.set_rows(self.rows(entries))
+        self.marks.keep({row_key(e.snapshot.key) for e in entries})
+        self.table.set_rows(self.marks.decorate(r) for r in self.rows(entries))
+        if self._where_dirty:
+            self._save_where()
         polled = [e.snapshot.polled_at for e in entries if e.snapshot.polled_at is not None]
         self._as_of["board"] = max(polled) if polled else hub.now()  # the header's "as of"
         self.update_chrome()
         self.query_one("#board-empty", Static).set_class(bool(entries), "-hidden")
         if self._select is not None and self.table.select_key(row_key(self._select)):
             self._select = None
+        self._off_group_header()
         self.paint_meter()
+
+    def _off_group_header(self) -> None:
+        """The cursor never rests on a group header it was not moved to (``y`` would copy
+        "group:succeeded", ``x`` say "Select a run first"): the run under it instead."""
+        table = self.table
+        key = table.selected_key
+        if key is None or not key.startswith(GROUP_PREFIX) or table.chosen:
+            return
+        keys = [r.key for r in table.visible_rows()]
+        below = next((k for k in keys[keys.index(key):] if not k.startswith(GROUP_PREFIX)), None)
+        if below is not None:  # not the user's choice: a run arriving above may take the cursor's place
+            table.select_key(below, chosen=False)
+
+    def on_resource_table_filtered(self, event: ResourceTable.Filtered) -> None:
+        note = self.table.filter_note()
+        self.query_one(".section-title", Static).update(Text.assemble(
+            ("Runs board", "bold"), " · ", (note, "bold") if note else
+            "every watched and recently finished run, updating by itself"))
 
     def rows(self, entries: list[BoardEntry]) -> list[Row]:
         grouped: dict[Lifecycle, list[BoardEntry]] = {}
@@ -163,8 +209,29 @@ class RunsBoardScreen(BaseScreen):
         kind = {"question_run": "question", "flow_run": "flow", "insight_query": "collaboration"}.get(snap.kind)
         if snap.parent_id and kind:
             target = jumps.get(snap.profile, kind, snap.parent_id)
-            return Text(plain(target.label if target else snap.parent_id, 40))
+            known = self._where_labels.setdefault(snap.profile, self._load_where(snap.profile))
+            key = f"{kind}:{snap.parent_id}"
+            if target is not None and known.get(key) != target.label:
+                known[key] = target.label  # for the next start, before the flow is loaded again
+                self._where_dirty.add(snap.profile)
+            return Text(plain(target.label if target else known.get(key) or snap.parent_id, 40))
         return Text(DASH, style="dim")
+
+    # the question / flow / collaboration a run belongs to, as last seen (CRF-… name, not a uuid):
+    # after a restart the jump index knows a flow only once its room's flows are loaded again
+    def _load_where(self, profile: str) -> dict[str, str]:
+        try:
+            entry = self.cr_app.watching.store.get(profile, WHERE_KIND, WHERE_KEY)
+        except Exception:
+            return {}
+        value = getattr(entry, "value", None)
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+    def _save_where(self) -> None:
+        for profile in self._where_dirty:
+            with contextlib.suppress(Exception):  # a label is a nicety: the uuid is shown instead
+                self.cr_app.watching.store.put(profile, WHERE_KIND, WHERE_KEY, self._where_labels[profile])
+        self._where_dirty.clear()
 
     def paint_meter(self) -> None:
         if not self.is_mounted:
@@ -211,6 +278,28 @@ class RunsBoardScreen(BaseScreen):
         session = self.cr_app.session_named(entry.snapshot.profile)
         if target is not None and session is not None:
             self.cr_app.open(session, target)
+
+    def action_mark_run(self) -> None:
+        entry = self._selected()
+        if entry is None:
+            self.notify("Select a run first.", markup=False)
+            return
+        self.marks.toggle(row_key(entry.snapshot.key))
+        self.paint()
+        self.notify(self.marks.said(), markup=False)
+
+    def action_compare(self) -> None:
+        """``c``: the two marked runs (or insight queries), else the selected question run with the
+        previous completed run of its question."""
+        from .compare import compare_entries
+
+        hub = self.cr_app.watching
+        by_key = {row_key(e.snapshot.key): e for e in hub.entries()}
+        picked = [by_key[k] for k in self.marks.keys if k in by_key]
+        if len(picked) < 2:
+            entry = self._selected()
+            picked = [entry] if entry is not None else []
+        compare_entries(self, [e.snapshot for e in picked])
 
     def action_dismiss_run(self) -> None:
         entry = self._selected()

@@ -398,9 +398,22 @@ class CleanRoomScreen(TabbedScreen):
         active = tabs.active if tabs is not None else ""
         if action == "delete_question":
             return True if active == "questions" else None
-        if action == "change_role":
-            return True if active == "partners" else None
+        if action == "change_role":  # a user's role: the users table, not the partners one
+            return True if active == "partners" and self._users_focused() else None
         return allowed
+
+    def _users_focused(self) -> bool:
+        users = self.query("#users-pane")
+        return bool(users) and self.focused is users.first(TablePane).table
+
+    def why_not(self, action: str) -> str | None:
+        if action == "delete_question":
+            return "x deletes the selected question: open the Questions tab and select one."
+        if action == "change_role":
+            return ("o changes a user's role: select the user in 'Users and roles' (Tab moves there)."
+                    if self._tabs() is not None and self._tabs().active == "partners" else
+                    "o changes a partner user's role: open the Partners tab and select a user.")
+        return None
 
     def action_delete_question(self) -> None:
         pane = self.query("#questions-pane")

@@ -318,7 +318,11 @@ class CollaborationScreen(TabbedScreen):
                     count(a.valid_values), count(a.distinct_values), yes_no(a.multi_value), _pct(a.null_fraction),
                     safe(common, 80)), copy_id=a.representation_id))
             attrs.table.set_rows(rows)
-            attrs.set_title(f"Attribute columns · {len(rows)}")
+            # one row per representation (an age as a number and as a band): the summary's count is
+            # of columns, so the title counts both and they agree
+            columns = len({a.attribute_id or a.representation_id or str(i) for i, a in enumerate(r.stats)})
+            attrs.set_title(f"Attribute columns · {columns}" + (
+                f" · {len(rows)} representations" if columns != len(rows) else ""))
 
         def paint_exports(r: Any) -> None:
             exports.table.set_rows(Row(key=e.column_label or str(i), cells=(
@@ -361,15 +365,32 @@ class CollaborationScreen(TabbedScreen):
             return allowed
         active = self.collab is None or self.collab.status == "STATUS_ACTIVE"
         role = self._my_role()
+        # False: never applies in this collaboration (hidden); None: not now (shown dimmed). Either
+        # way the key says why when pressed (why_not)
         if action == "close_collaboration":
-            return True if active and role in ("owner", "") else None
+            return bool(active and role in ("owner", ""))
         if action == "leave_collaboration":
-            return True if active and role != "owner" else None
+            return bool(active and role != "owner")
         if action in ("add_dataset", "add_destination", "insight_query"):
-            return True if active else None
+            return bool(active)
         if action == "remove_item":
-            return True if active and self._active_tab() in ("datasets", "destinations") else None
+            return (True if self._active_tab() in ("datasets", "destinations") else None) if active else False
         return allowed
+
+    def why_not(self, action: str) -> str | None:
+        status = self.collab.status.removeprefix("STATUS_").lower() if self.collab is not None else ""
+        if action in ("close_collaboration", "leave_collaboration", "add_dataset", "add_destination",
+                      "insight_query", "remove_item") and self.collab is not None \
+                and self.collab.status != "STATUS_ACTIVE":
+            return f"This collaboration is {status}: nothing in it can be changed any more."
+        role = self._my_role()
+        if action == "leave_collaboration" and role == "owner":
+            return "You own this collaboration: an owner cannot leave it (C closes it for every member)."
+        if action == "close_collaboration" and role not in ("owner", ""):
+            return "Only the owner can close this collaboration; L leaves it."
+        if action == "remove_item":
+            return "x removes a dataset or destination: open the Datasets or Destinations tab and select one."
+        return None
 
     def _reload_all(self) -> None:
         self.reload()

@@ -159,7 +159,11 @@ class EventsScreen(BaseScreen):
     def reload(self) -> None:
         """A new feed for the current filter and order: cached first screen now, fresh one next."""
         feed = EventFeed(session_fetch(self.session, self.cid), cid=self.cid, filter=self.server_filter or None,
-                         descending=self.descending, store=self.session.repo)
+                         descending=self.descending, store=self.session.repo,
+                         now=lambda: self.cr_app.watching.now().timestamp())  # re-read pauses: the app's clock
+        search = self.feed.search if self.feed is not None else ""
+        if search:  # the "/" search outlives a new order or server filter (it narrows what is loaded)
+            feed.set_search(search)
         previous, self.feed = self.feed, feed
         keep = self.table.selected_key if self.is_mounted else None
         if feed.paint_cached():
@@ -471,6 +475,14 @@ class EventsScreen(BaseScreen):
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
         event.prevent_default()
         self.table.focus()
+
+    def clear_filter(self) -> bool:
+        if not self.table.filter_text:
+            return super().clear_filter()
+        self.table.set_search("")
+        self._update_status()
+        self.notify("Search cleared (esc again goes back).", markup=False, timeout=3)
+        return True
 
     # ------------------------------------------------------------------ jump to time
     def action_jump_time(self) -> None:

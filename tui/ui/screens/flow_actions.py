@@ -15,7 +15,7 @@ from ..jump_index import Target
 from ..widgets.load_state import describe_error
 
 
-async def send_launch(app: Any, send: Callable[[], Awaitable[Any]], what: str) -> Any | None:
+async def send_launch(app: Any, send: Callable[[], Awaitable[Any]], what: str, label: str | None = None) -> Any | None:
     """Send one launch-like write; report refusals and failures as views; watch what it started."""
     from ...core.launch import LaunchError, LaunchFailed, LaunchUnknown
 
@@ -41,12 +41,15 @@ async def send_launch(app: Any, send: Callable[[], Awaitable[Any]], what: str) -
         return None
     app.watching.launched(outcome)
     note = " (answer lost; found by listing, not sent again)" if outcome.recovered else ""
-    app.notify(f"{outcome.name or outcome.object_id}\n{outcome.object_id}{note}\nOn the Runs board (b).",
-               title=what, markup=False, timeout=10)
+    # a resume's outcome is named by its run id: the toast names the run once (its name, then its id)
+    head = plain(label or outcome.name or outcome.object_id, 120)
+    ident = f"\n{outcome.object_id}" if outcome.object_id and outcome.object_id != head else ""
+    app.notify(f"{head}{ident}{note}\nOn the Runs board (b).", title=what, markup=False, timeout=10)
     return outcome
 
 
-def _confirm(screen: Screen, view: Any, send: Callable[[], Awaitable[Any]], what: str) -> None:
+def _confirm(screen: Screen, view: Any, send: Callable[[], Awaitable[Any]], what: str,
+             label: str | None = None) -> None:
     from .launch_confirm import LaunchConfirmScreen
 
     app = screen.app
@@ -54,7 +57,8 @@ def _confirm(screen: Screen, view: Any, send: Callable[[], Awaitable[Any]], what
     def answered(ok: bool | None) -> None:
         if ok:
             # an app worker: leaving the screen must not cancel the POST in flight
-            app.run_worker(send_launch(app, send, what), group="launch", exit_on_error=False, description=what)
+            app.run_worker(send_launch(app, send, what, label), group="launch", exit_on_error=False,
+                           description=what)
 
     app.push_screen(LaunchConfirmScreen(view), answered)
 
@@ -77,7 +81,8 @@ def resume(screen: Screen, session: Session, run_target: Target, run: Any) -> No
                  ("Flow", flow.label)],
         counts_create=False, confirm_label="Resume",
         lost_answer="A resume creates no run; if the answer is lost the run's status tells whether it resumed.")
-    _confirm(screen, view, lambda: launcher.resume_flow_run(room.id, run.id, flow_id=flow.id), "Resumed")
+    _confirm(screen, view, lambda: launcher.resume_flow_run(room.id, run.id, flow_id=flow.id), "Resumed",
+             label=run.name or None)
 
 
 def replay(screen: Screen, session: Session, run_target: Target, run: Any) -> None:

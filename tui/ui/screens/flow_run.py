@@ -219,6 +219,18 @@ class FlowRunScreen(TabbedScreen):
             return status in ("QUEUED", "RUNNING")
         return allowed
 
+    def why_not(self, action: str) -> str | None:
+        status = str(self.run.status).upper() if self.run is not None else ""
+        if action == "load_more":
+            return "Every row of this report is loaded."
+        if self.run is None:
+            return "The flow run is still loading."
+        if action == "resume_flow_run":
+            return f"This flow run is {plain(status, 30)}: only a PAUSED flow run can be resumed."
+        if action == "watch_run":
+            return f"This flow run is {plain(status, 30)}: only a queued or running one can be watched."
+        return None
+
     # ------------------------------------------------------------------ launch and watch (issue 6)
     def on_run_updated(self, message: Any) -> None:
         event = message.event

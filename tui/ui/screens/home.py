@@ -15,7 +15,7 @@ from ...core.session import Session
 from ..jump_index import Target
 from ..text import count, join, safe, state_text, when
 from ..widgets.load_state import LoadState
-from ..widgets.resource_table import Col, ResourceTable, Row
+from ..widgets.resource_table import Col, ResourceTable, Row, painting
 from .base import BaseScreen
 
 ROOM_COLUMNS = (
@@ -55,6 +55,8 @@ class HomeScreen(BaseScreen):
         self.sessions = list(sessions)
         self._room_types: dict[str, dict[str, str]] = {}
         self._rooms: dict[str, list[Any]] = {}
+        #: each section's title: (what, how many), for re-titling while a ``/`` filter is kept
+        self._counts: dict[int, tuple[str, int]] = {}
 
     def header_sessions(self) -> list[Session]:
         return self.sessions
@@ -87,7 +89,7 @@ class HomeScreen(BaseScreen):
         self.app.workers.cancel_node(self)
         self.sessions = list(sessions)
         self.session = self.sessions[0] if self.sessions else None
-        for state in (self._room_types, self._rooms, self._as_of):
+        for state in (self._room_types, self._rooms, self._as_of, self._counts):
             state.clear()
         self._pending.clear()
         self._painted.clear()
@@ -141,7 +143,8 @@ class HomeScreen(BaseScreen):
     def _paint_types(self, i: int, session: Session, table: ResourceTable, types: list[Any]) -> None:
         self._room_types[session.name] = {t.id: t.display_name or t.name for t in types}
         if session.name in self._rooms:
-            self._paint_rooms(i, session, table, self._rooms[session.name])
+            with painting(self._rooms[session.name]):  # keep its unreadable-items row
+                self._paint_rooms(i, session, table, self._rooms[session.name])
 
     def _paint_rooms(self, i: int, session: Session, table: ResourceTable, rooms: list[Any]) -> None:
         self._rooms[session.name] = rooms
@@ -190,8 +193,20 @@ class HomeScreen(BaseScreen):
         self._title(i, "Collaborations", session, len(items))
 
     def _title(self, i: int, what: str, session: Session, n: int) -> None:
+        self._counts[i] = (what, n)
+        note = self.query_one(f"#table-{i}", ResourceTable).filter_note()
         self.query_one(f"#title-{i}", Static).update(Text.assemble(
-            (what, "bold"), " · ", plain(session.name, 40), f" ({session.platform_label}) · {n:,}"))
+            (what, "bold"), " · ", plain(session.name, 40), f" ({session.platform_label}) · ",
+            (note, "bold") if note else f"{n:,}"))
+
+    def on_resource_table_filtered(self, event: ResourceTable.Filtered) -> None:
+        table_id = event.table.id or ""
+        index = int(table_id.rsplit("-", 1)[-1]) if table_id.startswith("table-") else -1
+        if 0 <= index < len(self.sessions):
+            session = self.sessions[index]
+            what, n = self._counts.get(index) or (
+                "Clean rooms" if session.platform == "liveramp" else "Collaborations", event.table.loaded_count)
+            self._title(index, what, session, n)
 
     # ------------------------------------------------------------------ open
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:

@@ -103,7 +103,10 @@ def _label(f: ParamField) -> Text:
 
 def _hint(f: ParamField, note: str | None = None) -> Text:
     parts = []
-    if f.hint:
+    # a description that already says the format ("Conversion window (whole number)") is not
+    # followed by it again
+    said = bool(f.hint) and f.hint.casefold() in (f.description or "").casefold()
+    if f.hint and not said:
         parts.append(f.hint + (" · ↑/↓ ±1 day" if f.kind == DATE else ""))
     if f.choices and not f.enforced:
         parts.append("suggested: " + ", ".join(f.choices[:8]))

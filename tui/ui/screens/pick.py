@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..text import safe
+
 
 class PickScreen(ModalScreen[str | None]):
     """Returns the chosen option's id, or None."""
@@ -41,7 +43,9 @@ class PickScreen(ModalScreen[str | None]):
         with Vertical():
             yield Static(Text(self.title_text, style="bold"))
             if self.choices:
-                yield OptionList(*(Option(label, id=key) for key, label in self.choices))
+                # a str label would be drawn (and parsed) as is: platform text goes through the gate
+                yield OptionList(*(Option(label if isinstance(label, Text) else safe(label), id=key)
+                                   for key, label in self.choices))
             else:
                 yield Static(Text("Nothing to choose from.", style="dim"))
 

@@ -57,6 +57,8 @@ class PromptScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.app.screen is not self:  # a second Enter queued before the first one's dismiss: it
+            return  # would pop the screen below (the home screen: the app crashed)
         answer = event.value.strip()
         problem = self.check(answer) if self.check is not None and answer else None
         if problem:

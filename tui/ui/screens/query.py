@@ -28,7 +28,7 @@ from ...core.session import Session
 from ...core.status import Lifecycle
 from ..bindings import bindings
 from ..jump_index import Target
-from ..text import DASH, count, status_text
+from ..text import DASH, count, editable_lines, status_text
 from ..widgets.load_state import LoadState
 from ..widgets.resource_table import Col, ResourceTable, Row
 from .base import BaseScreen
@@ -103,14 +103,17 @@ class QueryScreen(BaseScreen):
                 yield SelectionList[str](id="query-datasets")
                 yield Static(Text("Query (IQL)", style="bold"))
                 prefill = self.prefill or {}
-                yield TextArea(str(prefill.get("query") or starting_query([])), id="query-text")
+                # a query run before (query again) is platform text: made inert, newlines kept
+                yield TextArea(editable_lines(prefill.get("query") or starting_query([])), id="query-text")
                 yield Checkbox("Run on a sample (faster, less accurate)", bool(prefill.get("sample")),
                                id="query-sample")
                 with Horizontal(id="query-buttons"):
                     yield Button("Review query", id="query-go", variant="primary")
             yield Static(Text(""), id="query-status")
             yield Static(Text(""), id="query-error")
-            yield ResourceTable(RESULT_COLUMNS, title="insight query result", id="query-results")
+            results = ResourceTable(RESULT_COLUMNS, title="insight query result", id="query-results")
+            results.export_key = False  # rows keyed r0, r1…: no id worth a column
+            yield results
 
     # ------------------------------------------------------------------ loading
     def initial_load(self) -> None:

@@ -14,6 +14,7 @@ from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
 from ..jump_index import Target
+from ..marks import Marks
 from ..text import (
     DASH,
     duration,
@@ -77,12 +78,14 @@ class QuestionScreen(TabbedScreen):
         ("runs", "Runs"), ("definition", "Definition"), ("parameters", "Parameters"),
         ("datasets", "Datasets"), ("permissions", "Permissions"), ("schedules", "Schedules"),
     )
-    BINDINGS = bindings("launch")
+    BINDINGS = bindings("launch", "compare-runs", "mark-run", "pause-schedule", "delete-schedule")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
         self.target = target
         self.question: Any = None
+        self.marks = Marks()
+        self._runs: list[Any] = []
 
     def crumb(self) -> Text:
         return Text(plain(self.target.label, 60))
@@ -128,6 +131,8 @@ class QuestionScreen(TabbedScreen):
                          state=pane.state, what="runs")
 
     def _paint_runs(self, pane: TablePane, runs: list[Any]) -> None:
+        self._runs = list(runs)
+        self.marks.keep({r.id for r in runs})
         now = self.session.now()
         ordered = sorted(runs, key=lambda r: to_datetime(r.submitted_at) or now, reverse=True)
         rows = []
@@ -143,7 +148,7 @@ class QuestionScreen(TabbedScreen):
                        when(run.submitted_at), duration(seconds), safe(reason, 120, style="red"),
                        yes_no(run.is_retryable) if reason else Text(DASH, style="dim")),
                 copy_id=run.id, payload=run, sort_values={"duration": seconds}))
-        pane.table.set_rows(rows)
+        pane.table.set_rows(self.marks.decorate(r) for r in rows)
         pane.set_title(f"Run history (newest first) · {len(runs)} runs · {failed} failed")
 
     # ------------------------------------------------------------------ definition
@@ -254,6 +259,81 @@ class QuestionScreen(TabbedScreen):
         pane = event.table.parent
         if pane is not None and pane.id == "runs-pane":
             self.cr_app.open(self.session, run_target(self.session, self.target, event.row.payload))
+
+    # ------------------------------------------------------------------ compare (issue 20.1)
+    def _runs_table(self) -> ResourceTable | None:
+        if "runs" not in self._built:
+            return None
+        return self.query_one("#runs-pane", TablePane).table
+
+    def action_mark_run(self) -> None:
+        table = self._runs_table()
+        key = table.selected_key if table is not None else None
+        if table is None or key is None:
+            self.notify("Select a run on the Runs tab first.", markup=False)
+            return
+        self.marks.toggle(key)
+        self._paint_runs(self.query_one("#runs-pane", TablePane), self._runs)
+        self.notify(self.marks.said(), markup=False)
+
+    def action_compare(self) -> None:
+        from ...core.compare_load import RunCompare
+        from .compare import open_compare
+
+        if len(self.marks) == 2:
+            run_id, other = self.marks.keys
+        else:
+            table = self._runs_table()
+            run_id = (self.marks.keys[0] if self.marks.keys else table.selected_key if table is not None else None)
+            other = None
+            if run_id is None:
+                self.notify("Select a run (or mark two with space) on the Runs tab first.", markup=False)
+                return
+        names = {r.id: r.name or r.id for r in self._runs}
+        label = f"{names.get(run_id, run_id)}" + (f" vs {names.get(other, other)}" if other else " vs previous")
+        open_compare(self, self.session, RunCompare(self.session, run_id, other, question_id=self.qid), label,
+                     path=(*self.target.path, self.target))
+
+    # ------------------------------------------------------------------ schedules (issue 20.2)
+    def _selected_schedule(self) -> Any | None:
+        tabs = self._tabs()
+        if "schedules" not in self._built or tabs is None or tabs.active != "schedules":
+            return None
+        row = self.query_one("#schedules-pane", TablePane).table.selected
+        return row.payload if row is not None else None
+
+    def _schedule_write(self, write: Any, schedule: Any, title: str, done: str, label: str) -> None:
+        from ..writes import confirm_and_send
+
+        confirm_and_send(
+            self, self.session, title=title, request=write.request,
+            objects=[("Schedule", f'{schedule.display_id} "{schedule.name}" ({schedule.id})'.strip()),
+                     ("Question", f"{self.target.display_id} {self.target.name}".strip())],
+            effect=write.effect, call=write.journaled(self.session), done=done,
+            on_done=lambda: self.start("schedules", self._load_schedules()), confirm_label=label)
+
+    def action_toggle_schedule(self) -> None:
+        from ...core import schedules
+
+        schedule = self._selected_schedule()
+        if schedule is None:
+            self.notify("Select a schedule on the Schedules tab first.", markup=False)
+            return
+        resume = schedule.active is False
+        name = plain(schedule.name, 60)
+        self._schedule_write(schedules.set_active(self.qid, schedule, resume), schedule,
+                             "Resume run schedule" if resume else "Pause run schedule",
+                             f"{'Resumed' if resume else 'Paused'} {name}.", "Resume" if resume else "Pause")
+
+    def action_delete_schedule(self) -> None:
+        from ...core import schedules
+
+        schedule = self._selected_schedule()
+        if schedule is None:
+            self.notify("Select a schedule on the Schedules tab first.", markup=False)
+            return
+        self._schedule_write(schedules.delete(self.qid, schedule), schedule, "Delete run schedule",
+                             f"Deleted {plain(schedule.name, 60)}.", "Delete schedule")
 
     # ------------------------------------------------------------------ launch (issue 6)
     def action_launch(self) -> None:

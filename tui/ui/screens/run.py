@@ -36,7 +36,7 @@ def _m() -> Any:
 
 class RunScreen(TabbedScreen):
     TABS = (("results", "Results"), ("parameters", "Parameters"), ("audit", "History & audit"))
-    BINDINGS = bindings("load-all", "open-timeline", "run-again", "watch-run")
+    BINDINGS = bindings("load-all", "open-timeline", "run-again", "watch-run", "compare-runs")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -194,9 +194,20 @@ class RunScreen(TabbedScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "load_more":
             return any(p.has_more for p in self.query(ResultsPane))
+        if action == "compare":  # only completed runs have results to compare
+            return self.run is not None and self.run.status == "COMPLETED"
         if action == "watch_run":  # only a run still going can be watched
             return self.run is not None and normalize("liveramp", self.run.status).active
         return super().check_action(action, parameters)
+
+    def why_not(self, action: str) -> str | None:
+        if action == "load_more":
+            return "Every row of this result is loaded."
+        if action == "watch_run":
+            if self.run is None:
+                return "The run is still loading."
+            return f"This run is {plain(self.run.status, 30)}: only a queued or running one can be watched."
+        return None
 
     # ------------------------------------------------------------------ audit
     async def _load_audit(self) -> None:
@@ -244,6 +255,15 @@ class RunScreen(TabbedScreen):
         self._paint_run(snap.raw)
         self._as_of["run"] = snap.polled_at or self._as_of.get("run")
         self.update_chrome()
+
+    def action_compare(self) -> None:
+        """``c``: this run against the previous completed run of its question."""
+        from ...core.compare_load import RunCompare
+        from .compare import open_compare
+
+        name = self.run.name if self.run is not None and self.run.name else self.target.name
+        open_compare(self, self.session, RunCompare(self.session, self.run_id, question_id=self.question_id),
+                     f"{name} vs previous", path=(*self.target.path, self.target))
 
     def action_run_again(self) -> None:
         from .again import run_again

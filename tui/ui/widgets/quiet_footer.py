@@ -32,10 +32,31 @@ class QuietFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         self.compact = self.app.size.width < COMPACT_BELOW
+        if self._shown is not None and self._shown[-1] != self.app.size.width and not self._pending:
+            self._pending = True  # a different width fits different keys
+            self.call_after_refresh(self._recompose_if_changed)
 
     def compose(self):
-        keys = list(super().compose())
-        return sorted(keys, key=lambda w: FIRST.get(getattr(w, "action", ""), len(FIRST)))
+        keys = sorted(super().compose(), key=lambda w: FIRST.get(getattr(w, "action", ""), len(FIRST)))
+        # only whole keys: one that does not fit is left out ("v Event lo" helps nobody; ? lists it)
+        room, used, shown = self.app.size.width, 0, []
+        for key in keys:
+            width = self._cells(key)
+            if width is not None:
+                if used + width > room + (1 if self.compact else 0):  # the last margin may go
+                    break
+                used += width
+            shown.append(key)
+        return shown
+
+    def _cells(self, key: object) -> int | None:
+        """A footer key's width as Textual's Footer CSS lays it out (None: not a key)."""
+        display, description = getattr(key, "key_display", None), getattr(key, "description", None)
+        if display is None or description is None:
+            return None
+        if self.compact:  # key, space, description, then a one-cell margin
+            return len(display) + 1 + len(description) + 1 if description else len(display) + 1
+        return len(display) + 2 + len(description) + 1 if description else len(display)
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -49,8 +70,9 @@ class QuietFooter(Footer):
 
     def _keys_on_show(self) -> tuple:
         """What the footer would show: every active binding with its state."""
-        return tuple((name, b.key, b.key_display, b.action, b.description, b.show, b.group, enabled, tooltip)
-                     for name, (_node, b, enabled, tooltip) in self.screen.active_bindings.items())
+        return (*((name, b.key, b.key_display, b.action, b.description, b.show, b.group, enabled, tooltip)
+                  for name, (_node, b, enabled, tooltip) in self.screen.active_bindings.items()),
+                self.app.size.width)
 
     async def _recompose_if_changed(self) -> None:
         self._pending = False

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,23 @@ SHRINK_MIN = 14
 LABEL_MIN = 6
 
 
+#: the unreadable items of the answer being painted (``BaseScreen`` sets it around a paint): the
+#: table that paint fills shows them as one marked row (issue 16)
+painting_problems: ContextVar[Sequence[Any]] = ContextVar("painting_problems", default=())
+UNREADABLE_KEY = "\x00unreadable"
+
+
+@contextmanager
+def painting(value: Any) -> Iterator[None]:
+    """Paint inside this to show ``value``'s unreadable items (a list answer's ``problems``) as a
+    marked row of the table being filled; ``BaseScreen`` paints every answer inside it."""
+    token = painting_problems.set(getattr(value, "problems", None) or ())
+    try:
+        yield
+    finally:
+        painting_problems.reset(token)
+
+
 @dataclass(frozen=True)
 class Col:
     key: str
@@ -42,6 +61,9 @@ class Col:
     #: must stay on screen on a narrow terminal like ids and statuses (``ESSENTIAL``): a short id
     #: column such as a company id; not the board's 36-character run ids
     essential: bool = False
+    #: long text that must stay on screen too (the board's failure reason): on a narrow terminal it
+    #: shares the room with the text columns left of it, cut with an ellipsis, not pushed off screen
+    fill: bool = False
 
 
 @dataclass
@@ -60,6 +82,9 @@ class Row:
 
     def __post_init__(self) -> None:
         self.cells = tuple(self.cells)
+        for cell in self.cells:  # a value cut by a narrow column ends in "…", never mid-word silently
+            if cell.overflow is None:
+                cell.overflow = "ellipsis"
         parts = [self.key, self.copy_id or ""] + [c.plain for c in self.cells]
         self._search = "\x00".join(parts).casefold()
 
@@ -78,6 +103,18 @@ def _natural(cell: Text) -> tuple[int, Any]:
         return (1, text.casefold())
 
 
+class TableMessage(Message):
+    """A message about one table (its ``control``, so handlers can tell tables apart)."""
+
+    def __init__(self, table: ResourceTable) -> None:
+        self.table = table
+        super().__init__()
+
+    @property
+    def control(self) -> ResourceTable:
+        return self.table
+
+
 class ResourceTable(DataTable):
     """A keyed, filterable, sortable table of platform objects."""
 
@@ -85,16 +122,12 @@ class ResourceTable(DataTable):
         *bindings("open", "down", "up", "top", "bottom", "sort", "reverse"),
     ]
 
-    class NeedMore(Message):
+    class NeedMore(TableMessage):
         """The cursor is near the last loaded row and the table says more rows exist."""
 
-        def __init__(self, table: ResourceTable) -> None:
-            self.table = table
-            super().__init__()
-
-        @property
-        def control(self) -> ResourceTable:
-            return self.table
+    class Filtered(TableMessage):
+        """The ``/`` filter changed, or the rows under an active one did: the owner's title says
+        "4 of 8 · filter: attrib" (a kept filter must not be invisible)."""
 
     class Opened(Message):
         """A row was chosen (Enter or click on the highlighted row)."""
@@ -112,6 +145,9 @@ class ResourceTable(DataTable):
                  classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self.spec = tuple(columns)
+        #: exports start with an "id" column of the row keys (the platform's ids); off where keys
+        #: are made up (result rows), so a file holds what the screen shows
+        self.export_key = True
         #: what the table holds, used in export file names and notifications
         self.title = title
         self._all: dict[str, Row] = {}
@@ -126,6 +162,14 @@ class ResourceTable(DataTable):
         self._label_cut: dict[str, int] = {}
         #: columns exist only once mounted; rows set before that are shown on mount
         self._ready = False
+        #: the cursor was put on a row by the user (a key, a click, ``select_key``): a refresh keeps
+        #: it on that row, wherever it moves. Until then it stays on the top row, so a fresh row
+        #: arriving above a cached one is what Enter opens (issue 18 item 12)
+        self._chosen = False
+        #: cursor moves made by a refresh, not by the user
+        self._moving = False
+        #: (shown, loaded, filter) last announced with ``Filtered``
+        self._announced: tuple[int, int, str] = (0, 0, "")
 
     def on_mount(self) -> None:
         for col in self.spec:
@@ -153,7 +197,8 @@ class ResourceTable(DataTable):
         Returns whether a width changed."""
         columns = list(self.columns.values())
         keys = [c.key.value for c in columns]
-        essential = ESSENTIAL | {c.key for c in self.spec if c.essential}
+        fill = {c.key for c in self.spec if c.fill}
+        essential = ESSENTIAL | fill | {c.key for c in self.spec if c.essential}
         last = max((i for i, k in enumerate(keys) if k in essential), default=None)
         fixed = {c.key for c in self.spec if c.width is not None}
         changed = False
@@ -167,13 +212,17 @@ class ResourceTable(DataTable):
         widths = {i: columns[i].content_width for i in range(last + 1)}
         room = self.scrollable_content_region.width + self.cell_padding  # its right padding may be hidden
         excess = sum(w + pad for w in widths.values()) - room
-        shrinkable = [i for i in widths if keys[i] not in essential and keys[i] not in fixed]
+        shrinkable = [i for i in widths if (keys[i] not in essential or keys[i] in fill) and keys[i] not in fixed]
+
+        def text_floor(i: int) -> int:  # a fill column's header gives way too ("Failure re…")
+            return SHRINK_MIN if keys[i] in fill else max(SHRINK_MIN, columns[i].label.cell_len)
+
         # in turn: text wider than its header, down to SHRINK_MIN; headers wider than their values
         # ("Detailed logs" over yes/no: only header letters go); last, the first column, which
         # names the row
-        floors = (lambda: {i: max(SHRINK_MIN, columns[i].label.cell_len) for i in shrinkable if i > 0},
+        floors = (lambda: {i: text_floor(i) for i in shrinkable if i > 0},
                   lambda: {i: LABEL_MIN for i in shrinkable if self._label_bound(columns[i])},
-                  lambda: {i: max(SHRINK_MIN, columns[i].label.cell_len) for i in shrinkable})
+                  lambda: {i: text_floor(i) for i in shrinkable})
         for make_floor in floors:
             floor = make_floor() if excess > 0 else {}
             while excess > 0:
@@ -221,8 +270,20 @@ class ResourceTable(DataTable):
         new: dict[str, Row] = {}
         for row in rows:
             new[row.key] = row
+        problems = painting_problems.get()
+        if problems:
+            new[UNREADABLE_KEY] = self._unreadable_row(problems)
         self._all = new
         self._sync()
+
+    def _unreadable_row(self, problems: Sequence[Any]) -> Row:
+        """"⚠ 1 item could not be read: field, value" in the first column (the rest blank)."""
+        from ...api.items import summary
+        from ...core.sanitize import plain
+
+        cells = [Text(f"⚠ {plain(summary(problems), 200)}", style="bold yellow")]
+        cells += [Text("") for _ in self.spec[1:]]
+        return Row(key=UNREADABLE_KEY, cells=cells, copy_id=None)
 
     def append_rows(self, rows: Iterable[Row]) -> None:
         """Add rows after the loaded ones (the next page of results)."""
@@ -235,6 +296,14 @@ class ResourceTable(DataTable):
         if text != self._filter:
             self._filter = text
             self._sync()
+
+    def filter_note(self) -> str:
+        """What a title adds while a ``/`` filter is kept: "4 of 8 · filter: attrib" ("" without one)."""
+        if not self._filter:
+            return ""
+        from ..text import safe
+
+        return f"{self.row_count:,} of {len(self._all):,} · filter: {safe(self._filter, 30).plain}"
 
     def visible_rows(self) -> list[Row]:
         """Rows as shown: filtered and sorted."""
@@ -259,9 +328,20 @@ class ResourceTable(DataTable):
     def _sync(self) -> None:
         if not self._ready:
             return
+        self._moving = True
+        try:
+            self._sync_rows()
+        finally:
+            self._moving = False
+        announce = (self.row_count, len(self._all), self._filter)
+        if announce != self._announced and (self._filter or self._announced[2]):
+            self.post_message(self.Filtered(self))
+        self._announced = announce
+
+    def _sync_rows(self) -> None:
         wanted = self.visible_rows()
         wanted_keys = [r.key for r in wanted]
-        selected = self.selected_key
+        selected = self.selected_key if self._chosen else None
         current = {k.value for k in self.rows}
         wanted_set = set(wanted_keys)
         gone = current - wanted_set
@@ -385,12 +465,27 @@ class ResourceTable(DataTable):
     def row(self, key: str) -> Row | None:
         return self._all.get(key)
 
-    def select_key(self, key: str) -> bool:
+    @property
+    def chosen(self) -> bool:
+        """Whether the cursor's row was picked (by the user or ``select_key``), not just the top row."""
+        return self._chosen
+
+    def select_key(self, key: str, *, chosen: bool = True) -> bool:
+        """Put the cursor on ``key``; ``chosen=False``: as a refresh would (it stays the top-row default)."""
+        moving, self._moving = self._moving, True
         try:
             self.move_cursor(row=self.get_row_index(key), animate=False)
         except Exception:
             return False
+        finally:
+            self._moving = moving
+        self._chosen = self._chosen or chosen
         return True
+
+    def watch_cursor_coordinate(self, old: Any, new: Any) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if not self._moving and old != new:
+            self._chosen = True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table is not self:
@@ -398,7 +493,8 @@ class ResourceTable(DataTable):
         row = self._all.get(event.row_key.value)
         if row is not None:
             event.stop()
-            self.post_message(self.Opened(self, row))
+            if row.key != UNREADABLE_KEY:  # nothing to open
+                self.post_message(self.Opened(self, row))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table is self and self.more_available and not self._filter \
@@ -464,6 +560,8 @@ class ResourceTable(DataTable):
     # ------------------------------------------------------------------ export
     def export_rows(self) -> tuple[list[str], list[list[str]]]:
         rows = self.visible_rows()
+        if not self.export_key:  # the row keys are made up (row12): only what is on screen
+            return [c.label for c in self.spec], [[c.plain for c in r.cells] for r in rows]
         return ["id", *(c.label for c in self.spec)], [[r.key, *(c.plain for c in r.cells)] for r in rows]
 
     def export(self, path: Path) -> int:

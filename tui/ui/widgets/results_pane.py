@@ -69,6 +69,7 @@ class ResultsTable(ResourceTable):
         super().__init__(*args, **kwargs)
         #: set by the pane when the window starts after row one
         self.earlier_available = False
+        self.export_key = False  # "row12" is no id: the CSV has the result's own columns only
 
     def action_scroll_bottom(self) -> None:
         if self.more_available and not self.filter_text:
@@ -132,7 +133,9 @@ class ResultsPane(Vertical):
         self._load_page = load_page
 
     def set_total(self, total: int | None) -> None:
-        self.total = total
+        # a negative or absurd count from the platform is unknown, never "0 of -46,110,231" (issue 16)
+        believable = isinstance(total, int) and not isinstance(total, bool) and 0 <= total <= 10**12
+        self.total = total if believable else None
         self._update_footer()
 
     def _ensure_table(self, metadata: list[Any]) -> ResourceTable:
@@ -159,7 +162,7 @@ class ResultsPane(Vertical):
         else:
             table.set_rows(rows)
             self.loaded = len(rows)
-        if self.total is None and data.count is not None:
+        if self.total is None and isinstance(data.count, int) and 0 <= data.count <= 10**12:
             self.total = max(int(data.count), self.loaded)
         self._update_footer()
 

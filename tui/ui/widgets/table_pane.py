@@ -40,4 +40,17 @@ class TablePane(Vertical):
         return self.query_one(LoadState)
 
     def set_title(self, text: str | Text) -> None:
-        self.query_one(".pane-title", Static).update(text if isinstance(text, Text) else Text(text))
+        self._title = text if isinstance(text, Text) else Text(text)
+        self._show_title()
+
+    def _show_title(self) -> None:
+        title = getattr(self, "_title", None) or Text(self.title_text)
+        note = self.table.filter_note()
+        if note:  # "Questions · 8" → "Questions · 4 of 8 · filter: attrib": the count shown is the filtered one
+            name = title.plain.split(" · ", 1)[0]
+            title = Text.assemble(name, " · ", (note, "bold"))
+        self.query_one(".pane-title", Static).update(title)
+
+    def on_resource_table_filtered(self, event: ResourceTable.Filtered) -> None:
+        event.stop()
+        self._show_title()
