@@ -85,6 +85,8 @@ def make_server(command: str, *, host: str = "127.0.0.1", port: int = 8000, titl
     """A textual-serve ``Server`` running ``command`` per tab, with the changes listed above."""
     try:
         import aiohttp_jinja2
+        import jinja2
+        from aiohttp import web
         from textual_serve.server import Server, to_int
     except ImportError as exc:
         raise ServeUnavailable(f"browser mode needs textual-serve: {INSTALL_HINT}") from exc
@@ -94,11 +96,17 @@ def make_server(command: str, *, host: str = "127.0.0.1", port: int = 8000, titl
             super().__init__(command, host=host, port=port, title=title, templates_path=TEMPLATES)
 
         async def _make_app(self) -> Any:
-            app = await super()._make_app()
-            # our index (the route is named; swap its handler rather than adding a second "/")
-            for route in app.router.routes():
-                if route.name == "index":
-                    route._handler = self.handle_page  # aiohttp keeps no public setter
+            # textual-serve's routes, with our page as the index
+            app = web.Application()
+            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+            app.add_routes([
+                web.get("/", self.handle_page, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+            ])
+            app.on_startup.append(self.on_startup)
+            app.on_shutdown.append(self.on_shutdown)
             return app
 
         async def handle_page(self, request: Any) -> Any:
