@@ -161,7 +161,8 @@ def test_attribute_stats_merge_and_representation_details():
                 {"frequency": 0.125, "int_range": {"lower": "18", "upper": "25"}},
                 {"frequency": 0.125}]}}]})
     stats = resp.stats
-    assert [(s.representation_id, s.attribute_id) for s in stats] == [("age_int", ""), ("age_band", "age")]
+    # a list entry takes its column id from the map (issue 18: stats count columns as the summary does)
+    assert [(s.representation_id, s.attribute_id) for s in stats] == [("age_int", "age"), ("age_band", "age")]
     first = stats[0]
     assert first.valid_values == 900 and math.isnan(first.null_fraction)
     assert len(first.percentiles.values) == 101 and first.percentiles.values[-1] == math.inf
