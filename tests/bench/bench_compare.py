@@ -23,11 +23,10 @@ import asyncio
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from .bench_results import ROWS, _until
+from .bench_results import ROWS, _until, isolated_dirs
 
 SECRET_ENV = "BENCH_COMPARE_LR_SECRET"
 TARGET_S = 1.0
@@ -143,20 +142,8 @@ async def _measure(quick: bool, tmp: Path) -> list[dict]:
 
 
 def measure(quick: bool = False) -> list[dict]:
-    with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
-        saved = {k: os.environ.get(k) for k in ("CLEANROOM_TUI_STATE_DIR", "CLEANROOM_TUI_CACHE_DIR",
-                                                "CLEANROOM_TUI_CONFIG_DIR", SECRET_ENV)}
-        for key, sub in (("CLEANROOM_TUI_STATE_DIR", "state"), ("CLEANROOM_TUI_CACHE_DIR", "cache"),
-                         ("CLEANROOM_TUI_CONFIG_DIR", "config")):
-            os.environ[key] = str(Path(tmp) / sub)
-        try:
-            return asyncio.run(_measure(quick, Path(tmp)))
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with isolated_dirs("bench-compare-", SECRET_ENV) as tmp:
+        return asyncio.run(_measure(quick, tmp))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -27,7 +27,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SECRET_ENV = "BENCH_RESULTS_LR_SECRET"
@@ -175,21 +176,28 @@ async def _measure(quick: bool, tmp: Path) -> list[dict]:
     ]
 
 
-def measure(quick: bool = False) -> list[dict]:
-    with tempfile.TemporaryDirectory(prefix="bench-results-") as tmp:
+@contextmanager
+def isolated_dirs(prefix: str, secret_env: str) -> Iterator[Path]:
+    """A temporary state/cache/config home for one benchmark; the environment is restored after."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         saved = {k: os.environ.get(k) for k in ("CLEANROOM_TUI_STATE_DIR", "CLEANROOM_TUI_CACHE_DIR",
-                                                "CLEANROOM_TUI_CONFIG_DIR", SECRET_ENV)}
+                                                "CLEANROOM_TUI_CONFIG_DIR", secret_env)}
         for key, sub in (("CLEANROOM_TUI_STATE_DIR", "state"), ("CLEANROOM_TUI_CACHE_DIR", "cache"),
                          ("CLEANROOM_TUI_CONFIG_DIR", "config")):
             os.environ[key] = str(Path(tmp) / sub)
         try:
-            return asyncio.run(_measure(quick, Path(tmp)))
+            yield Path(tmp)
         finally:
             for key, value in saved.items():
                 if value is None:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
+
+
+def measure(quick: bool = False) -> list[dict]:
+    with isolated_dirs("bench-results-", SECRET_ENV) as tmp:
+        return asyncio.run(_measure(quick, tmp))
 
 
 def main(argv: list[str] | None = None) -> int:
