@@ -45,6 +45,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..config import Budget
+from ..times import utcnow
 
 log = logging.getLogger("tui.core.budget")
 
@@ -59,10 +60,6 @@ STORE_KIND = "budget"
 _CREATES_KEY = "creates"
 _BACKOFF_KEY = "backoff"
 _READS_PREFIX = "reads:"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _ts(when: datetime) -> float:

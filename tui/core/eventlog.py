@@ -48,6 +48,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..times import iso_z, parse
 from .export import is_json_path, write_csv, write_json
 from .sanitize import plain
 
@@ -80,21 +81,10 @@ def _attr(obj: Any, name: str, default: Any = "") -> Any:
 
 
 def parse_time(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str) and value:
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
+    return parse(value) if isinstance(value, datetime | str) else None
 
 
-def iso(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+iso = iso_z
 
 
 # A loaded event is stored as a plain tuple of strings and numbers: CPython stops tracking such

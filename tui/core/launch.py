@@ -73,9 +73,12 @@ from typing import Any
 
 from ..api.http import ApiError
 from ..config import Budget, Profile
+from . import infosum as isum
+from . import liveramp as lr
 from .budget import CREATES, BudgetLedger, utcnow
 from .gateway import Gateway
 from .launch_form import FlowLaunchForm, InvalidParameters, LaunchForm, check_run_name
+from .status import FLOW_REPLAY, FLOW_RESUME, FLOW_RUN, INSIGHT_QUERY, QUESTION_RUN
 
 log = logging.getLogger("tui.core.launch")
 
@@ -89,11 +92,6 @@ RECONCILE_GRACE_S = 120
 RECONCILE_PAGE = 100
 RECONCILE_PAGES = 3
 
-QUESTION_RUN = "question_run"
-FLOW_RUN = "flow_run"
-FLOW_RESUME = "flow_resume"
-FLOW_REPLAY = "flow_replay"
-INSIGHT_QUERY = "insight_query"
 
 _TARGET_PREFIX = {
     QUESTION_RUN: "cleanroom-question",
@@ -405,12 +403,9 @@ class Launcher:
         self._require_liveramp()
         name = str(request.get("name", ""))
         self._validate(name, fields, request)
-        parameters = {str(k): str(v) for k, v in (request.get("parameters") or {}).items()}
-        partitions = request.get("partitionParameters")
 
         async def send() -> tuple[str, Any]:
-            run = await self.gateway.write(
-                lambda c: c.create_run(question_id, name, parameters, partition_parameters=partitions))
+            run = await self.gateway.write(lr.create_run(question_id, request).call)
             return run.id, run
 
         async def reconcile(since: datetime, jid: int) -> str | None:
@@ -475,11 +470,9 @@ class Launcher:
         self._require_liveramp()
         name = str(request.get("name", ""))
         self._validate(name, None, request)
-        nodes = list(request.get("nodes") or [])
 
         async def send() -> tuple[str, Any]:
-            run = await self.gateway.write(lambda c: c.create_flow_run(
-                cleanroom_id, flow_id, name, nodes, pause_level=request.get("pauseLevelID")))
+            run = await self.gateway.write(lr.create_flow_run(cleanroom_id, flow_id, request).call)
             return run.id, run
 
         async def reconcile(since: datetime, jid: int) -> str | None:
@@ -503,7 +496,7 @@ class Launcher:
             request["pauseLevelID"] = level
 
         async def send() -> tuple[str, Any]:
-            answer = await self.gateway.write(lambda c: c.resume_flow_run(cleanroom_id, run_id, pause_level))
+            answer = await self.gateway.write(lr.resume_flow_run(cleanroom_id, run_id, pause_level).call)
             if getattr(answer, "success", None) is False:
                 raise ApiError(message=getattr(answer, "message", None) or "the platform refused to resume",
                                status=400, code="NOT_RESUMED", platform=self.platform, method="POST",
@@ -542,8 +535,7 @@ class Launcher:
             request["nodes"] = nodes
 
         async def send() -> tuple[str, Any]:
-            new_id = await self.gateway.write(lambda c: c.replay_flow_run(
-                cleanroom_id, run_id, start_level, pause_level=pause_level, name=name, nodes=nodes))
+            new_id = await self.gateway.write(lr.replay_flow_run(cleanroom_id, run_id, request).call)
             return new_id, None
 
         async def reconcile(since: datetime, jid: int) -> str | None:
@@ -605,7 +597,7 @@ class Launcher:
             request["sample"] = True
 
         async def send() -> tuple[str, Any]:
-            status = await self.gateway.write(lambda c: c.create_query(text, collaboration_id, sample=sample))
+            status = await self.gateway.write(isum.create_query(text, collaboration_id, sample=sample).call)
             return status.query_id, status
 
         async def reconcile(since: datetime, jid: int) -> str | None:

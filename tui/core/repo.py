@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
+from ..times import parse, utcnow
+
 if TYPE_CHECKING:  # pragma: no cover
     from pydantic import TypeAdapter
 
@@ -83,13 +85,7 @@ def adapter(model_type: Any) -> TypeAdapter[Any]:
 
 
 def _as_aware(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
-    if isinstance(value, str):
-        return _as_aware(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    return datetime.now(UTC)
+    return parse(value) or utcnow()
 
 
 class Repo:

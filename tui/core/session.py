@@ -14,17 +14,20 @@ import asyncio
 import logging
 import threading
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..config import Profile
+from ..times import utcnow
 from .namespace import cache_namespace
+from .reads import Read, Write, admit
 from .repo import Cached, CacheStore, Repo
 
 if TYPE_CHECKING:  # pragma: no cover
     import httpx
 
     from ..emulator.options import EmulatorOptions
+    from .budget import BudgetLedger
 
 log = logging.getLogger("tui.core.session")
 
@@ -142,7 +145,7 @@ class Session:
         if now is None and self.demo is not None and self.demo.explicit_clock:
             now = self.demo.now
         self._store = store
-        self.repo = Repo(store, cache_namespace or profile.name, now or (lambda: datetime.now(UTC)))
+        self.repo = Repo(store, cache_namespace or profile.name, now or utcnow)
         self.readonly = readonly or profile.read_only
         self.online = True
         self.last_error: Exception | None = None
@@ -154,6 +157,7 @@ class Session:
         self.org_name: str | None = None
         #: the InfoSum company id of the API key (decides who may close or leave a collaboration)
         self.org_id: str | None = None
+        self._ledger: BudgetLedger | None = None
 
     # ------------------------------------------------------------------ identity
     @property
@@ -172,7 +176,31 @@ class Session:
         """The platform's present, for "running for 3m" and the like: the emulator's world clock in
         the demo (it runs faster than the wall), the wall clock otherwise. "As of" stamps come from
         the repo's clock instead."""
-        return self.demo.now() if self.demo is not None else datetime.now(UTC)
+        return self.demo.now() if self.demo is not None else utcnow()
+
+    # ------------------------------------------------------------------ budget
+    def budget_clock(self) -> Callable[[], datetime]:
+        """The clock the budgets are measured in: wall time, or the demo world's explicit clock
+        (the tests' ``ManualClock``), never the demo's scaled clock (its budget is already scaled)."""
+        demo = self.demo
+        return demo.now if demo is not None and demo.explicit_clock else utcnow
+
+    @property
+    def ledger(self) -> BudgetLedger:
+        """The profile's budget books: every status read of this session is charged here, and the
+        launcher and the runs board share them (:meth:`use_ledger`)."""
+        if self._ledger is None:
+            from .budget import BudgetLedger
+
+            self._ledger = BudgetLedger(self.name, self.profile.budget, self.repo.store, self.budget_clock())
+        return self._ledger
+
+    def use_ledger(self, ledger: BudgetLedger) -> None:
+        """Share books kept elsewhere (the app's store), so screens and the board count together."""
+        self._ledger = ledger
+
+    def _status_ledger(self) -> BudgetLedger | None:
+        return self.ledger if self.platform == "liveramp" else None
 
     # ------------------------------------------------------------------ client
     @property
@@ -241,17 +269,41 @@ class Session:
         return result
 
     # ------------------------------------------------------------------ reads
-    def cached(self, kind: str, key: str, model_type: Any) -> Cached[Any] | None:
-        return self.repo.cached(kind, key, model_type)
+    def cached(self, read: Read[T] | str, key: str = "", model_type: Any = None) -> Cached[T] | None:
+        """What the store holds for ``read`` (a :class:`~tui.core.reads.Read`), re-parsed; no call."""
+        if isinstance(read, Read):
+            return self.repo.cached(read.kind, read.key, read.model)
+        return self.repo.cached(read, key, model_type)
 
-    async def load(self, kind: str, key: str, fn: Callable[[Any], Awaitable[T]],
-                   model_type: Any) -> Cached[T]:
-        """Fetch fresh data through ``fn(client)`` and store it (see :meth:`Repo.refresh`)."""
-        return await self.repo.refresh(kind, key, lambda: self.call(fn), model_type)
+    async def load(self, read: Read[T] | str, key: str = "", fn: Callable[[Any], Awaitable[T]] | None = None,
+                   model_type: Any = None) -> Cached[T]:
+        """Make ``read`` now and store the answer (see :meth:`Repo.refresh`).
+
+        A LiveRamp status read is charged to the profile's ledger first; when its budget is spent
+        (or the watcher's 429 backoff runs) :class:`~tui.core.reads.BudgetWait` says when the next read is
+        allowed, and the caller keeps showing the cache. (``kind, key, fn, model`` — the form
+        before reads were described — is kept for tests and one-off reads.)
+        """
+        if not isinstance(read, Read):
+            assert fn is not None
+            return await self.repo.refresh(read, key, lambda: self.call(fn), model_type)
+        ledger = self._status_ledger()
+        admit(ledger, read)
+        # a 429 is shown as the platform sent it; a screen's next r may try again (only the pollers
+        # back off for the hour: fault drills expect a screen to recover once the platform does)
+        return await self.repo.refresh(read.kind, read.key, lambda: self.call(read.call), read.model)
+
+    def remember(self, read: Read[Any], value: Any) -> None:
+        """Store a value read elsewhere (the watcher's poll) as ``read``'s answer, so a screen opened
+        later paints it at once."""
+        self.repo.remember(read.kind, read.key, value, read.model)
 
     # ------------------------------------------------------------------ writes
-    async def write(self, fn: Callable[[Any], Awaitable[T]]) -> T:
-        """Send one write. Never retried here (the HTTP layer sends writes exactly once)."""
+    async def write(self, fn: Write[T] | Callable[[Any], Awaitable[T]]) -> T:
+        """Send one write (a :class:`~tui.core.reads.Write`, or a client call). Never retried here
+        (the HTTP layer sends writes exactly once)."""
+        if isinstance(fn, Write):
+            fn = fn.call
         if self.readonly:
             raise PermissionError(f"profile {self.name!r} is read-only: writes are refused")
         if not self.online:

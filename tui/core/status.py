@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# What a run is, wherever one is launched, journaled, watched or shown (one spelling each).
+QUESTION_RUN = "question_run"
+FLOW_RUN = "flow_run"
+INSIGHT_QUERY = "insight_query"
+#: the kinds the watcher polls
+KINDS = (QUESTION_RUN, FLOW_RUN, INSIGHT_QUERY)
+#: launches that are not new objects of their own kind (journaled under these, watched as flow runs)
+FLOW_RESUME = "flow_resume"
+FLOW_REPLAY = "flow_replay"
+
 
 class Lifecycle(StrEnum):
     QUEUED = "queued"

@@ -64,17 +64,21 @@ from ..api.http import ApiError
 from ..config import Budget
 from .budget import ALL, BudgetLedger, utcnow
 from .gateway import Gateway
-from .status import Lifecycle, infosum_query_lifecycle, normalize
+from .status import (
+    FLOW_RUN,
+    INSIGHT_QUERY,
+    KINDS,
+    QUESTION_RUN,
+    Lifecycle,
+    infosum_query_lifecycle,
+    normalize,
+)
 
 log = logging.getLogger("tui.core.watch")
 
 Now = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
-QUESTION_RUN = "question_run"
-FLOW_RUN = "flow_run"
-INSIGHT_QUERY = "insight_query"
-KINDS = (QUESTION_RUN, FLOW_RUN, INSIGHT_QUERY)
 
 #: the interval doubles once the run is this many intervals old
 AGE_FACTOR = 4

@@ -1,9 +1,9 @@
 """Lists the commands share, read cache-then-network under the TUI's own cache keys, and the
 lookups that turn what a person types (``CR-199659``, ``CRQ-684183``, a name) into platform ids.
 
-Cache keys (the TUI's screens use the same, so each warms the other): ``cleanrooms``/``""``,
-``questions``/room id, ``runs``/question id (the newest :data:`RUNS_PAGE` runs), ``run``/run id,
-``collaborations``/``""``, ``collaboration``/collaboration id.
+Every read is one of the domain services' (:mod:`tui.core.liveramp`, :mod:`tui.core.infosum`), so
+the TUI's screens and these commands share cache entries (each warms the other) and status-read
+charges.
 
 Everything here is the platform's JSON (dicts). Display ids and names are looked up in the cache
 first (ids never change), then by listing rooms and their questions; a question given by its UUID
@@ -16,14 +16,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..api.liveramp import paths
+from ..core import infosum as isum
+from ..core import liveramp as lr
 from .context import NOT_CACHED, SKIPPABLE, Context, ReadError, UsageError
 from .records import text
 
-#: runs per question a listing reads: one page, newest first (the SPEC maximum; the TUI's history)
-RUNS_PAGE = paths.MAX_RUNS_PAGE
-#: clean rooms / questions per list call (the client's defaults, so the cache keys mean the same)
-LIST_PAGE = paths.LIST_PAGE
 # patterns, compiled (and cached by ``re``) on first use: most calls never need them
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _ROOM_DISPLAY = r"(?i)^CR-\d+$"
@@ -34,16 +31,9 @@ def looks_like_uuid(value: str) -> bool:
     return bool(re.match(_UUID, value.strip()))
 
 
-def lr_models() -> Any:
-    from ..api.liveramp import models
-
-    return models
-
-
-def is_models() -> Any:
-    from ..api.infosum import models
-
-    return models
+lr_models = lr.models
+is_models = isum.models
+RUNS_PAGE: int = lr.RUNS_PAGE
 
 
 @dataclass(frozen=True)
@@ -88,19 +78,14 @@ class LiveRampCatalog:
     # ------------------------------------------------------------------ lists
 
     def rooms(self) -> list[dict[str, Any]]:
-        got = self.ctx.fetch(self.profile, "cleanrooms", "", call=lambda c: c.list_cleanrooms(),
-                             model=lambda: list[lr_models().CleanRoom],
-                             path=paths.CLEANROOMS, params={"limit": LIST_PAGE, "offset": 0})
+        got = self.ctx.fetch(self.profile, lr.rooms())
         return list(got.value or [])
 
     def questions(self, room: dict[str, Any]) -> list[dict[str, Any]] | None:
         """The room's questions; None when they cannot be read (skipped, with a note from the caller)."""
         rid = text(room, "id")
         try:
-            got = self.ctx.fetch(self.profile, "questions", rid, call=lambda c: c.list_cleanroom_questions(rid),
-                                 model=lambda: list[lr_models().CleanRoomQuestion],
-                                 path=paths.cleanroom_questions(rid),
-                                 params={"limit": LIST_PAGE, "offset": 0}, skippable=True)
+            got = self.ctx.fetch(self.profile, lr.questions_of(rid), skippable=True)
         except ReadError as exc:
             if exc.code == NOT_CACHED:
                 return None
@@ -125,35 +110,29 @@ class LiveRampCatalog:
 
     def runs(self, ref: QuestionRef, *, skippable: bool = False) -> list[dict[str, Any]]:
         """The newest runs of a question (one page; a status read charged to the question)."""
-        return list(self.ctx.fetch(
-            self.profile, "runs", ref.id, call=lambda c: c.list_runs(ref.id, limit=RUNS_PAGE),
-            model=lambda: list[lr_models().QuestionRun],
-            path=paths.question_runs(ref.id),
-            params={"limit": RUNS_PAGE, "offset": 0}, charge=ref.id, skippable=skippable).value or [])
+        return list(self.ctx.fetch(self.profile, lr.runs_of(ref.id), skippable=skippable).value or [])
 
     def run(self, run_id: str) -> dict[str, Any]:
         """One run (a status read charged to the run)."""
-        return dict(self.ctx.fetch(self.profile, "run", run_id, call=lambda c: c.get_run(run_id),
-                                   model=lambda: lr_models().QuestionRun,
-                                   path=paths.question_run(run_id), charge=run_id).value or {})
+        return dict(self.ctx.fetch(self.profile, lr.run(run_id)).value or {})
 
     # ------------------------------------------------------------------ what the cache knows
 
     def cached_rooms(self) -> list[dict[str, Any]]:
-        got = self.ctx.cached(self.profile, "cleanrooms", "")
+        got = self.ctx.cached(self.profile, lr.rooms())
         return [r for r in (got.value if got is not None else []) if isinstance(r, dict)]
 
     def cached_refs(self) -> list[QuestionRef]:
         refs = []
         for room in self.cached_rooms():
-            got = self.ctx.cached(self.profile, "questions", text(room, "id"))
+            got = self.ctx.cached(self.profile, lr.questions_of(text(room, "id")))
             refs += [_ref(room, q) for q in (got.value if got is not None else []) if isinstance(q, dict)]
         return refs
 
     def run_context(self, run_id: str) -> tuple[QuestionRef, dict[str, Any], Any] | None:
         """Which cached question list holds this run: its question, the run as last listed, and when."""
         for ref in self.cached_refs():
-            got = self.ctx.cached(self.profile, "runs", ref.id)
+            got = self.ctx.cached(self.profile, lr.runs_of(ref.id))
             for run in got.value if got is not None else []:
                 if isinstance(run, dict) and text(run, "id") == run_id:
                     return ref, run, got.fetched_at
@@ -207,16 +186,11 @@ class InfoSumCatalog:
         self.profile = profile
 
     def collaborations(self) -> list[dict[str, Any]]:
-        async def every(client: Any) -> list[Any]:
-            return [c async for c in client.iter_collaborations()]
-
-        got = self.ctx.fetch(self.profile, "collaborations", "", call=every,
-                             model=lambda: list[is_models().CollaborationSummary])
+        got = self.ctx.fetch(self.profile, isum.collaborations())
         return list(got.value or [])
 
     def collaboration(self, cid: str) -> dict[str, Any]:
-        got = self.ctx.fetch(self.profile, "collaboration", cid, call=lambda c: c.get_collaboration(cid),
-                             model=lambda: is_models().Collaboration)
+        got = self.ctx.fetch(self.profile, isum.collaboration(cid))
         return dict(got.value or {})
 
     def members(self, cid: str) -> list[dict[str, Any]]:
@@ -227,7 +201,7 @@ class InfoSumCatalog:
         return out + [m for m in collab.get("members") or [] if text(m, "id") != text(owner, "id")]
 
     def cached_collaborations(self) -> list[dict[str, Any]]:
-        got = self.ctx.cached(self.profile, "collaborations", "")
+        got = self.ctx.cached(self.profile, isum.collaborations())
         return [c for c in (got.value if got is not None else []) if isinstance(c, dict)]
 
     def resolve(self, wanted: str) -> str:
@@ -248,4 +222,4 @@ class InfoSumCatalog:
         raise UsageError(f"no collaboration {wanted!r} in profile {self.profile.name} (try `cleanroom-tui rooms`)")
 
 
-__all__ = ["LIST_PAGE", "RUNS_PAGE", "InfoSumCatalog", "LiveRampCatalog", "QuestionRef", "looks_like_uuid"]
+__all__ = ["RUNS_PAGE", "InfoSumCatalog", "LiveRampCatalog", "QuestionRef", "looks_like_uuid"]

@@ -33,6 +33,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.namespace import cache_namespace
+from ..core.reads import BudgetWait, Read, admit
 from . import exitcodes
 from .output import JSON, JSONL, TABLE, Output
 from .times import clock, zone
@@ -267,34 +268,33 @@ class Context:
 
     # ------------------------------------------------------------------ reads
 
-    def cached(self, profile: Profile, kind: str, key: str) -> Fetched | None:
-        """What the store holds (JSON as stored; no models, no network)."""
+    def cached(self, profile: Profile, read: Read[Any] | str, key: str = "") -> Fetched | None:
+        """What the store holds for ``read`` (JSON as stored; no models, no network)."""
+        kind = read if isinstance(read, str) else read.kind
+        key = key if isinstance(read, str) else read.key
         found = self.repo(profile).raw(kind, key)
         return Fetched(found.value, found.fetched_at, from_cache=True) if found is not None else None
 
-    def fetch(self, profile: Profile, kind: str, key: str, *, call: Callable[[Any], Awaitable[Any]],
-              model: Callable[[], Any],
-              path: str | None = None, params: dict[str, Any] | None = None, charge: str | None = None,
-              skippable: bool = False) -> Fetched:
+    def fetch(self, profile: Profile, read: Read[Any], *, skippable: bool = False) -> Fetched:
         """Fresh from the platform (and stored), or the stored answer when it cannot be had now.
 
-        ``call(client)``/``model()``: the full client's read and its type; ``path``/``params``: the same read as a
-        plain GET for :mod:`~tui.headless.quick` (LiveRamp); ``charge``: the LiveRamp object a status
-        read is charged to; ``skippable``: a 403/404 may be raised straight from the quick answer
-        (the caller skips it) instead of being asked again through the full client.
-        Raises :class:`ReadError`.
+        ``read`` (from :mod:`tui.core.liveramp` / :mod:`tui.core.infosum`) names the cache entry, the
+        full client's call and model, the same read as a plain GET for :mod:`~tui.headless.quick`
+        (LiveRamp), and the object a status read is charged to (the ledger the TUI shares);
+        ``skippable``: a 403/404 may be raised straight from the quick answer (the caller skips it)
+        instead of being asked again through the full client. Raises :class:`ReadError`.
         """
+        kind, key, path, params, charge = read.kind, read.key, read.path, read.params, read.charge
         if profile.name in self._offline:
             return self._cached_or_raise(profile, kind, key, "offline")
         ledger = self.ledger(profile) if charge and profile.platform == "liveramp" else None
         if ledger is not None:
             with self._lock:
-                now = self.now()
-                # the hourly cap is law; the recommended 5-min spacing is for polling loops, not one-off reads
-                if not ledger.claim_read(charge, now, urgent=True):
-                    free = ledger.next_read_at(charge, now, urgent=True)
+                try:
+                    admit(ledger, read, self.now())
+                except BudgetWait as wait:
                     return self._cached_or_raise(profile, kind, key, "budget",
-                                                 f"status-read budget of {charge} spent until {clock(free)}")
+                                                 f"status-read budget of {charge} spent until {clock(wait.next_at)}")
         quick = self.quick(profile) if path is not None else None
         if quick is not None:
             answer = quick.get(path, params)
@@ -312,15 +312,15 @@ class Context:
                     where = f" [GET {quick.target(path)}]" + (f" request id {answer.request_id}" if answer.request_id else "")
                     raise ReadError(f"HTTP {answer.status}: {answer.message or 'refused'}{where}",
                                     status=answer.status, hint=_QUICK_HINTS.get(answer.status, ""))
-        return self._full(profile, kind, key, call, model, ledger, charge)
+        return self._full(profile, read, ledger)
 
-    def _full(self, profile: Profile, kind: str, key: str, call: Callable[[Any], Awaitable[Any]],
-              model: Callable[[], Any],
-              ledger: BudgetLedger | None, charge: str | None) -> Fetched:
+    def _full(self, profile: Profile, read: Read[Any], ledger: BudgetLedger | None) -> Fetched:
+        kind, key, charge = read.kind, read.key, read.charge
         session = self.session(profile)
-        shape = model()  # the pydantic models are imported here, on the full path only
+        shape = read.model  # the pydantic models are imported here, on the full path only
         try:
-            got = self.engine.run(lambda: session.load(kind, key, call, shape))
+            # already charged above: the session's plain form makes the call without charging again
+            got = self.engine.run(lambda: session.load(kind, key, read.call, shape))
         except Exception as exc:
             from ..api.http import ApiError
 

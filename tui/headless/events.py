@@ -19,6 +19,8 @@ import json
 from datetime import datetime
 from typing import Any
 
+from ..core import infosum as isum
+from ..core.infosum import EventQuery
 from . import exitcodes
 from .catalog import InfoSumCatalog, is_models
 from .context import Context, UsageError, to_json
@@ -75,71 +77,25 @@ def event_key(event: dict[str, Any]) -> tuple[str, ...]:
             json.dumps(event.get("metadata") or {}, sort_keys=True))
 
 
-class EventQuery:
-    """One ``events`` request: the filter string, the order, and how far to read (full client)."""
-
-    def __init__(self, cid: str, filter_text: str | None, descending: bool, since: datetime | None,
-                 limit: int) -> None:
-        self.cid = cid
-        self.filter = filter_text
-        self.descending = descending
-        self.since = since
-        self.limit = limit
-
-    @staticmethod
-    def order_by(descending: bool) -> str:
-        from ..api.infosum.filters import order_by
-
-        return order_by(("event_date_time", descending))
-
-    async def read(self, client: Any) -> list[Any]:
-        """The events (models), in the requested order (paged; stops early where it can)."""
-        if self.since is not None and not self.descending:
-            # time-bounded and oldest first: read back to ``since``, then turn around
-            found = await self._read(client, descending=True, cap=0)
-            found.reverse()
-            return found[: self.limit] if self.limit else found
-        return await self._read(client, descending=self.descending, cap=self.limit)
-
-    async def _read(self, client: Any, *, descending: bool, cap: int) -> list[Any]:
-        per_page = min(PAGE, cap) if cap else PAGE
-        out: list[Any] = []
-        page = 1
-        while True:
-            batch = await client.list_events(self.cid, page=page, per_page=per_page,
-                                             order_by=self.order_by(descending), filter=self.filter)
-            for event in batch.items:
-                at = event.event_date_time
-                if descending and self.since is not None and at is not None and at < self.since:
-                    return out
-                out.append(event)
-                if cap and len(out) >= cap:
-                    return out
-            if not batch.items or batch.next_page <= page:
-                return out
-            if batch.total_results is not None and page * per_page >= batch.total_results:
-                return out
-            page = batch.next_page
-
-    async def newer_than(self, client: Any, newest: datetime | None, seen: set[tuple[str, ...]]) -> list[dict[str, Any]]:
-        """Events after ``newest`` (or at it and not in ``seen``), oldest first, as JSON."""
-        event_type = list[is_models().CollaborationEvent]
-        out: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            batch = await client.list_events(self.cid, page=page, per_page=100,
-                                             order_by=self.order_by(True), filter=self.filter)
-            for event in to_json(batch.items, event_type):
-                at = when(event, "event_date_time")
-                if newest is not None and at is not None and at < newest:
-                    out.reverse()
-                    return out
-                if newest is None or at is None or at > newest or event_key(event) not in seen:
-                    out.append(event)
-            if not batch.items or batch.next_page <= page:
+async def newer_than(session: Any, query: EventQuery, newest: datetime | None,
+                     seen: set[tuple[str, ...]]) -> list[dict[str, Any]]:
+    """Events after ``newest`` (or at it and not in ``seen``), oldest first, as JSON."""
+    event_type = list[is_models().CollaborationEvent]
+    out: list[dict[str, Any]] = []
+    page = 1
+    while True:
+        batch = await session.call(isum.events_page(query.cid, page, 100, query.order_by(True), query.filter))
+        for event in to_json(batch.items, event_type):
+            at = when(event, "event_date_time")
+            if newest is not None and at is not None and at < newest:
                 out.reverse()
                 return out
-            page = batch.next_page
+            if newest is None or at is None or at > newest or event_key(event) not in seen:
+                out.append(event)
+        if not batch.items or batch.next_page <= page:
+            out.reverse()
+            return out
+        page = batch.next_page
 
 
 def columns(ctx: Context, profile: Any, names: dict[str, str]) -> list[Column]:
@@ -196,8 +152,7 @@ def execute(ctx: Context) -> int:
     descending = args.follow or (args.order or "desc") == "desc"
     query = EventQuery(cid, str(flt) if flt else None, descending, since_of(ctx, args.since, profile), args.limit)
     key = json.dumps([cid, query.filter, "desc" if descending else "asc", args.since or "", args.limit])
-    events = list(ctx.fetch(profile, "events", key, call=query.read,
-                            model=lambda: list[is_models().CollaborationEvent]).value or [])
+    events = list(ctx.fetch(profile, isum.events(query, key)).value or [])
     if args.follow:
         events.reverse()  # read newest first, shown in time order
     names = member_names(ctx, catalog, cid) if not ctx.out.machine else {}
@@ -233,7 +188,7 @@ async def follow(ctx: Context, profile: Any, session: Any, query: EventQuery, fi
     while True:
         await asyncio.sleep(interval)
         try:
-            fresh = await session.call(lambda c, top=newest, known=seen: query.newer_than(c, top, known))
+            fresh = await newer_than(session, query, newest, seen)
         except ApiError as exc:
             if not (exc.offline or exc.retryable):
                 raise

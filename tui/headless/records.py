@@ -9,10 +9,11 @@ not say what they belong to, ``cleanroomId``, ``cleanroomDisplayId``, ``cleanroo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..core.status import normalize
+from ..times import parse
 
 if TYPE_CHECKING:  # pragma: no cover
     from .catalog import QuestionRef
@@ -36,15 +37,7 @@ def items(value: Any) -> list[Any]:
 def when(item: Any, key: str) -> datetime | None:
     """A timestamp field as an aware UTC datetime (ISO 8601, ``Z``, epoch seconds or millis)."""
     value = item.get(key) if isinstance(item, dict) else None
-    if value is None or value == "":
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, UTC)
-    try:
-        parsed = datetime.fromisoformat(str(value).strip().replace("z", "Z").replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parse(value if isinstance(value, int | float | datetime) else str(value) if value is not None else None)
 
 
 def tagged(item: dict[str, Any], profile: str, platform: str) -> dict[str, Any]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core import liveramp as lr
 from . import exitcodes
-from .catalog import LiveRampCatalog, QuestionRef, lr_models
+from .catalog import LiveRampCatalog, QuestionRef
 from .context import NOT_CACHED, SKIPPABLE, Context, ReadError
 from .output import Column
 from .records import tagged, text
@@ -22,8 +23,7 @@ from .records import tagged, text
 def _schedules(ctx: Context, profile: Any, ref: QuestionRef) -> list[dict[str, Any]]:
     qid = ref.id
     try:
-        got = ctx.fetch(profile, "schedules", qid, call=lambda c: c.list_schedules(qid),
-                        model=lambda: list[lr_models().Schedule])
+        got = ctx.fetch(profile, lr.schedules_of(qid))
     except ReadError as exc:
         if exc.code == NOT_CACHED or exc.status in SKIPPABLE:
             ctx.out.warn(f"skipped the schedules of {ref.display_id or qid}: {exc}")

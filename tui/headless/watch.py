@@ -20,9 +20,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from ..core import liveramp as lr
 from ..core.status import Lifecycle, normalize
 from . import exitcodes
-from .catalog import LiveRampCatalog, QuestionRef, lr_models
+from .catalog import LiveRampCatalog, QuestionRef
 from .context import UNREACHABLE, Context, ReadError, UsageError, to_json
 from .output import JSON, JSONL, Column
 from .records import run_record, text
@@ -68,7 +69,7 @@ class Board:
         """What the cache knows: the run as last read on its own, or as last listed."""
         seen = catalog.run_context(run_id)
         self.refs[run_id] = seen[0] if seen else None
-        cached = self.ctx.cached(self.profile, "run", run_id)
+        cached = self.ctx.cached(self.profile, lr.run(run_id))
         if cached is not None and isinstance(cached.value, dict):
             self.runs[run_id], self.as_of[run_id] = cached.value, cached.fetched_at
         elif seen is not None:
@@ -158,14 +159,14 @@ def apply(ctx: Context, session: Any, board: Board, events: list[Any], *, stream
     """Fold the watcher's events into the board (and print changes when streaming)."""
     from ..core.watch import PollFailed, RunChanged, RunFinished, RunGone
 
-    model = lr_models().QuestionRun
+    model = lr.models().QuestionRun
     for event in events:
         if isinstance(event, RunChanged | RunFinished):
             snap = event.new if isinstance(event, RunChanged) else event.run
             rid = snap.object_id
             if snap.raw is not None:
                 board.runs[rid] = to_json(snap.raw, model)
-                session.repo.remember("run", rid, snap.raw, model)
+                session.remember(lr.run(rid), snap.raw)
             board.as_of[rid] = snap.polled_at
             board.fresh.add(rid)
             if isinstance(event, RunChanged) and stream:

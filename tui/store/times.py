@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from ..times import aware
+from ..times import iso_z as _iso_z  # one clock and one convention (naive = UTC) for every layer
+from ..times import utcnow as utcnow  # re-exported: the store's modules import it from here
+
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
-
-
-def aware(when: datetime) -> datetime:
-    """Naive datetimes are taken to be UTC (the platforms' and the emulator's convention)."""
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def to_us(when: datetime) -> int:
@@ -26,10 +25,8 @@ def from_us(us: int) -> datetime:
 
 
 def iso_z(when: datetime | None) -> str | None:
-    """ISO 8601 in UTC with a ``Z`` suffix, for JSON output (``cache info --json``)."""
-    if when is None:
-        return None
-    return aware(when).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    """ISO 8601 in UTC with a ``Z`` suffix, for JSON output (``cache info --json``); None stays None."""
+    return None if when is None else _iso_z(when)
 
 
 def file_stamp(when: datetime) -> str:
@@ -37,5 +34,3 @@ def file_stamp(when: datetime) -> str:
     return aware(when).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)

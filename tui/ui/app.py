@@ -336,19 +336,16 @@ class CleanroomApp(App):
                         exclusive=True, exit_on_error=False, description="index questions")
 
     async def _index_questions(self, session: Session, rooms: list[Any]) -> None:
-        from ..api.liveramp.models import CleanRoomQuestion
+        from ..core import liveramp as lr
         from .screens.home import room_target
 
-        model = list[CleanRoomQuestion]
         for room in rooms:
             parent = room_target(session, room)
-            cached = session.cached("questions", room.id, model)
+            cached = session.cached(lr.questions_of(room.id))
             questions = cached.value if cached is not None else None
             if questions is None:
                 try:
-                    questions = (await session.load(
-                        "questions", room.id, lambda c, rid=room.id: c.list_cleanroom_questions(rid),
-                        model)).value
+                    questions = (await session.load(lr.questions_of(room.id))).value
                 except Exception:  # e.g. 403 in a room where the API user is not admin
                     continue
             for q in questions:

@@ -7,23 +7,11 @@ org that owns its rooms; partner-owned rooms are the minority). Cached like ever
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
-
+from ..core import infosum as isum
+from ..core import liveramp as lr
 from ..core.session import Session
 
 Identity = dict[str, str]
-
-
-async def _liveramp_org(client: Any) -> Identity:
-    rooms = await client.list_cleanrooms()
-    owners = Counter(r.owner_organization for r in rooms if r.owner_organization)
-    return {"name": owners.most_common(1)[0][0] if owners else "", "id": ""}
-
-
-async def _infosum_company(client: Any) -> Identity:
-    me = await client.me()
-    return {"name": me.company.display_name or me.company.id, "id": me.company.id}
 
 
 def _apply(session: Session, identity: Identity) -> None:
@@ -32,16 +20,17 @@ def _apply(session: Session, identity: Identity) -> None:
 
 
 def apply_cached(session: Session) -> None:
-    cached = session.repo.raw("identity", "")  # a plain dict: no models needed to show it
+    read = lr.identity() if session.platform == "liveramp" else isum.identity()
+    cached = session.repo.raw(read.kind, read.key)  # a plain dict: no models needed to show it
     if cached is not None and isinstance(cached.value, dict):
         _apply(session, cached.value)
 
 
 async def identify(session: Session) -> str | None:
     apply_cached(session)
-    call = _liveramp_org if session.platform == "liveramp" else _infosum_company
+    read = lr.identity() if session.platform == "liveramp" else isum.identity()
     try:
-        fresh = await session.load("identity", "", call, Identity)
+        fresh = await session.load(read)
     except Exception:  # the header just keeps "…"; the screens show the real error in place
         return session.org_name
     _apply(session, fresh.value)

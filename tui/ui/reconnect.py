@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..core import infosum as isum
+from ..core import liveramp as lr
 from ..core.session import Session
 
 BACKOFF_S = (5.0, 10.0, 20.0, 40.0, 60.0)
@@ -23,13 +25,8 @@ async def probe(session: Session) -> bool:
     """One cheap read; True when the platform answered (even with an error status)."""
     from ..api.http import ApiError
 
-    async def call(client: Any) -> Any:
-        if session.platform == "liveramp":
-            return await client.list_cleanrooms()
-        return await client.me()
-
     try:
-        await session.call(call)
+        await session.call(lr.probe if session.platform == "liveramp" else isum.probe)
     except ApiError as exc:
         return not exc.offline
     except Exception:

@@ -7,13 +7,14 @@ literally ``[bold]`` and an ESC shows as ␛.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from rich.text import Text
 
 from ..core.sanitize import plain
 from ..core.status import Lifecycle, normalize
+from ..times import parse as parse_time
 
 DASH = "–"
 
@@ -114,17 +115,7 @@ def set_display_timezone(name: str | None) -> None:
 
 
 def to_datetime(value: Any) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return None
+    return parse_time(value)
 
 
 def local(dt: datetime) -> datetime:

@@ -8,8 +8,8 @@
   The worker ends when nothing is watched and starts again with the next launch, so an idle app
   holds no busy worker.
 - Every launch made through :meth:`WatchHub.launched` is watched at once.
-- Each watcher event goes to every screen on the stack as a :class:`RunUpdated` message (the board
-  and the run screens update in place); a finished run is announced (toast, bell, optional desktop
+- Each watcher event goes to every screen on the stack as a typed message (:class:`RunStatus`,
+  :class:`BoardChanged`: the board and the run screens update in place); a finished run is announced (toast, bell, optional desktop
   notification: :mod:`tui.ui.notify`) and kept as "recent" for the board — failures stay there,
   highlighted, until dismissed. Recent runs are kept in the store for a day so the board shows
   them after a restart.
@@ -25,16 +25,18 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
 from ..core.session import Session
+from ..core.watch import RunSnapshot
+from ..times import utcnow
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.launch import Launcher, LaunchOutcome
-    from ..core.watch import RunSnapshot, Watcher
+    from ..core.watch import Watcher
 
 log = logging.getLogger("tui.ui.watching")
 
@@ -51,13 +53,39 @@ RECENT_MAX = 200
 SETTLE_EVERY = timedelta(minutes=1)
 
 
-class RunUpdated(Message, bubble=False):
-    """A watcher event (``RunChanged``, ``RunFinished``, ``PollFailed``, ``RunGone``) or ``None`` when
-    only the set of watched runs changed (a launch, a dismissal)."""
+@dataclass
+class BoardChanged(Message, bubble=False):
+    """The set of runs on the board, or their trouble, changed (a launch, a dismissal, a failed poll).
+    Several waiting in a screen's queue collapse into one (each repaints everything)."""
 
-    def __init__(self, event: Any) -> None:
-        self.event = event
-        super().__init__()
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, BoardChanged)
+
+
+@dataclass
+class RunStatus(Message, bubble=False):
+    """A watched run's newest snapshot (its status changed, or it finished). A newer status of the
+    same run supersedes a waiting one, as Toolong's high-frequency messages do."""
+
+    snapshot: RunSnapshot
+    finished: bool = False
+    #: an InfoSum query's result, when the watcher fetched it to learn the outcome
+    result: Any = None
+
+    def can_replace(self, message: Message) -> bool:
+        return (isinstance(message, RunStatus) and message.snapshot.key == self.snapshot.key
+                and not self.finished)
+
+
+def message_for(event: Any) -> Message:
+    """The typed message a watcher event becomes for the screens."""
+    from ..core.watch import RunChanged, RunFinished
+
+    if isinstance(event, RunChanged):
+        return RunStatus(event.new)
+    if isinstance(event, RunFinished):
+        return RunStatus(event.run, finished=True, result=event.result)
+    return BoardChanged()
 
 
 @dataclass
@@ -69,10 +97,6 @@ class BoardEntry:
     #: the last poll failed (shown on the board, the run stays watched)
     trouble: str | None = None
     gone: bool = False
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class WatchHub:
@@ -102,11 +126,15 @@ class WatchHub:
 
     # ------------------------------------------------------------------ set-up
     def _attach(self, session: Session) -> None:
+        from ..core.budget import BudgetLedger
         from ..core.launch import Launcher
 
-        launcher = Launcher(session, self.store, now=self._now)
+        # one set of books per profile: the screens' status reads, the launcher and the watcher
+        ledger = BudgetLedger(session.name, session.profile.budget, self.store, self._now)
+        session.use_ledger(ledger)
+        launcher = Launcher(session, self.store, now=self._now, ledger=ledger)
         self.launchers[session.name] = launcher
-        self.watcher.attach(session, ledger=launcher.ledger)
+        self.watcher.attach(session, ledger=ledger)
 
     def add_session(self, session: Session) -> None:
         """A profile connected later (the profile switcher): launch from it, watch its runs too.
@@ -122,7 +150,7 @@ class WatchHub:
             demo = session.demo
             if demo is not None and demo.explicit_clock:
                 return demo.now
-        return _utcnow
+        return utcnow
 
     @staticmethod
     def _pick_store(sessions: Sequence[Session], now: Callable[[], datetime]) -> Any:
@@ -381,20 +409,21 @@ class WatchHub:
         if session is None or raw is None or snap.kind != "question_run":
             return
         try:
-            from ..api.liveramp.models import QuestionRun
+            from ..core import liveramp as lr
 
-            session.repo.remember("run", snap.object_id, raw, QuestionRun)
+            session.remember(lr.run(snap.object_id), raw)
         except Exception:
             log.debug("caching a watched run failed", exc_info=True)
 
     def broadcast(self, event: Any) -> None:
-        """Post the event to every screen on the stack (the board, run screens, the query screen)."""
+        """Post the event, typed (:func:`message_for`; ``None``: the board changed), to every screen
+        on the stack (the board, run screens, the query screen)."""
         try:
             stack = list(self.app.screen_stack)
         except Exception:
             return
         for screen in stack:
-            screen.post_message(RunUpdated(event))
+            screen.post_message(message_for(event))
 
     # ------------------------------------------------------------------ recent runs in the store
     def _load_recent(self) -> None:
@@ -446,4 +475,4 @@ class WatchHub:
                 log.debug("saving recent runs failed", exc_info=True)
 
 
-__all__ = ["WORKER_GROUP", "BoardEntry", "RunUpdated", "WatchHub"]
+__all__ = ["WORKER_GROUP", "BoardChanged", "BoardEntry", "RunStatus", "WatchHub", "message_for"]

@@ -7,18 +7,19 @@ reported, never retried (DESIGN.md principle 3) — the screen reloads so you se
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from rich.text import Text
 from textual.screen import Screen
 
+from ..core import infosum as isum
+from ..core import liveramp as lr
+from ..core.reads import Write
 from ..core.sanitize import plain
 from ..core.session import Session
 from .jump_index import Target
 from .widgets.load_state import describe_error
-
-Call = Callable[[Any], Awaitable[Any]]
 
 
 def _body(request: str, objects: Sequence[tuple[str, str]], effect: str) -> Text:
@@ -42,10 +43,11 @@ def _name(target_or_name: Target | str, ident: str = "") -> str:
     return f'"{target_or_name}" ({ident})' if ident else f'"{target_or_name}"'
 
 
-def confirm_and_send(screen: Screen, session: Session, *, title: str, request: str,
-                     objects: Sequence[tuple[str, str]], effect: str, call: Call, done: str,
+def confirm_and_send(screen: Screen, session: Session, *, title: str, write: Write[Any],
+                     objects: Sequence[tuple[str, str]], effect: str, done: str,
                      on_done: Callable[[], Any] | None = None, confirm_label: str = "Confirm") -> None:
-    """Show the confirmation; on yes, send ``call`` once in a worker and report the outcome."""
+    """Show the confirmation (the write describes its method and path); on yes, send it once in a
+    worker and report the outcome."""
     if session.readonly:
         screen.notify("Read-only mode: writes are disabled.", title="Refused", severity="warning",
                       markup=False)
@@ -58,7 +60,7 @@ def confirm_and_send(screen: Screen, session: Session, *, title: str, request: s
 
     async def send() -> None:
         try:
-            await session.write(call)
+            await session.write(write)
         except Exception as exc:
             screen.notify(describe_error(exc).plain, title=f"{title}: failed", severity="error",
                           markup=False, timeout=15)
@@ -71,7 +73,7 @@ def confirm_and_send(screen: Screen, session: Session, *, title: str, request: s
         if ok:
             screen.run_worker(send(), group="write", exit_on_error=False, description=title)
 
-    screen.app.push_screen(ConfirmScreen(title, _body(request, objects, effect),
+    screen.app.push_screen(ConfirmScreen(title, _body(write.describe(), objects, effect),
                                          confirm_label=confirm_label), answered)
 
 
@@ -81,12 +83,11 @@ def delete_question(screen: Screen, session: Session, room: Target, question: An
                     on_done: Callable[[], Any] | None = None) -> None:
     confirm_and_send(
         screen, session, title="Delete question from clean room",
-        request=f"DELETE /v1/cleanroom-questions/{question.id}",
+        write=lr.delete_question(question.id),
         objects=[("Question", _name(f"{question.display_id} {question.name}".strip(), question.id)),
                  ("Room", _name(room))],
         effect="The question is removed from this clean room for every partner, with its schedules; "
                "runs can no longer be started from it. This cannot be undone.",
-        call=lambda c: c.delete_cleanroom_question(question.id),
         done=f"Deleted {question.display_id or question.id} from {room.display_id or room.name}.",
         on_done=on_done, confirm_label="Delete question")
 
@@ -98,7 +99,7 @@ def change_role(screen: Screen, session: Session, room: Target, user: Any, partn
 
     async def pick() -> None:
         try:
-            roles = await session.call(lambda c: _roles(c, room.id, partner))
+            roles = (await session.load(lr.roles_of(room.id, partner.id if partner is not None else None))).value
         except Exception as exc:
             screen.notify(describe_error(exc).plain, title="Could not list roles", severity="error",
                           markup=False)
@@ -113,19 +114,14 @@ def change_role(screen: Screen, session: Session, room: Target, user: Any, partn
                 return
             person = user.user
             who = f"{person.name} <{person.email}>" if person else user.id
-            if partner is not None:
-                request = (f"PUT /v1/cleanrooms/{room.id}/partners/{partner.id}/users/{user.id}"
-                           f"/cleanRoomRoles/{role.id}")
-            else:
-                request = f"PUT /v1/cleanrooms/{room.id}/users/{user.id}/cleanRoomRoles/{role.id}"
+            write = lr.set_role(room.id, partner.id if partner is not None else None, user.id, role.id)
             confirm_and_send(
-                screen, session, title="Change clean-room role", request=request,
+                screen, session, title="Change clean-room role", write=write,
                 objects=[("User", _name(who, user.id)),
                          ("Partner", _name(partner.name, partner.id) if partner else "(your organization)"),
                          ("Room", _name(room)),
                          ("Role", f'{user.role.name if user.role else "none"} → {role.name} ({role.id})')],
                 effect="The user's permissions in this clean room change immediately.",
-                call=lambda c: _set_role(c, room.id, partner, user.id, role.id),
                 done=f"Role changed to {role.name}.", on_done=on_done, confirm_label="Change role")
 
         screen.app.push_screen(PickScreen("New role for " + plain(
@@ -134,29 +130,17 @@ def change_role(screen: Screen, session: Session, room: Target, user: Any, partn
     screen.run_worker(pick(), group="roles", exclusive=True, exit_on_error=False)
 
 
-async def _roles(client: Any, room_id: str, partner: Any) -> list[Any]:
-    if partner is not None:
-        return await client.partner_roles(room_id, partner.id)
-    return await client.cleanroom_roles(room_id)
-
-
-async def _set_role(client: Any, room_id: str, partner: Any, user_id: str, role_id: str) -> Any:
-    if partner is not None:
-        return await client.update_partner_user_role(room_id, partner.id, user_id, role_id)
-    return await client.update_cleanroom_user_role(room_id, user_id, role_id)
-
-
 # --------------------------------------------------------------------------- InfoSum
 
 def close_collaboration(screen: Screen, session: Session, collab: Target,
                         on_done: Callable[[], Any] | None = None) -> None:
     confirm_and_send(
         screen, session, title="Close collaboration",
-        request=f"POST /api/v2/collaborations/{collab.id}/close",
+        write=isum.close_collaboration(collab.id),
         objects=[("Collab.", _name(collab))],
         effect="The collaboration becomes STATUS_CLOSED for every member: no more queries, "
                "activations or changes. Closing cannot be undone.",
-        call=lambda c: c.close_collaboration(collab.id), done=f"Closed {collab.name}.",
+        done=f"Closed {collab.name}.",
         on_done=on_done, confirm_label="Close collaboration")
 
 
@@ -164,12 +148,12 @@ def leave_collaboration(screen: Screen, session: Session, collab: Target,
                         on_done: Callable[[], Any] | None = None) -> None:
     confirm_and_send(
         screen, session, title="Leave collaboration",
-        request=f"POST /api/v2/collaborations/{collab.id}/leave",
+        write=isum.leave_collaboration(collab.id),
         objects=[("Collab.", _name(collab)), ("Company", session.org_name or "(this API key's company)")],
         effect="Your company leaves the collaboration: its datasets and destinations are removed "
                "from it and you lose access. Only the owner could invite you again (by creating a "
                "new collaboration).",
-        call=lambda c: c.leave_collaboration(collab.id), done=f"Left {collab.name}.",
+        done=f"Left {collab.name}.",
         on_done=on_done, confirm_label="Leave collaboration")
 
 
@@ -177,10 +161,10 @@ def remove_dataset(screen: Screen, session: Session, collab: Target, dataset_id:
                    on_done: Callable[[], Any] | None = None) -> None:
     confirm_and_send(
         screen, session, title="Remove dataset from collaboration",
-        request=f"DELETE /api/v2/collaborations/{collab.id}/datasets/{dataset_id}",
+        write=isum.remove_dataset(collab.id, dataset_id),
         objects=[("Dataset", _name(name, dataset_id)), ("Collab.", _name(collab))],
         effect="Members can no longer query or activate this dataset in this collaboration.",
-        call=lambda c: c.remove_dataset(collab.id, dataset_id), done=f"Removed {name}.",
+        done=f"Removed {name}.",
         on_done=on_done, confirm_label="Remove dataset")
 
 
@@ -188,10 +172,10 @@ def remove_destination(screen: Screen, session: Session, collab: Target, destina
                        name: str, on_done: Callable[[], Any] | None = None) -> None:
     confirm_and_send(
         screen, session, title="Remove destination from collaboration",
-        request=f"DELETE /api/v2/collaborations/{collab.id}/destinations/{destination_id}",
+        write=isum.remove_destination(collab.id, destination_id),
         objects=[("Dest.", _name(name, destination_id)), ("Collab.", _name(collab))],
         effect="Activations in this collaboration can no longer export to this destination.",
-        call=lambda c: c.remove_destination(collab.id, destination_id), done=f"Removed {name}.",
+        done=f"Removed {name}.",
         on_done=on_done, confirm_label="Remove destination")
 
 
@@ -201,12 +185,12 @@ def add_destination(screen: Screen, session: Session, collab: Target, exclude: s
 
     async def pick() -> None:
         try:
-            page = await session.call(lambda c: c.list_destination_instances(per_page=500))
+            owned = (await session.load(isum.own_destinations())).value
         except Exception as exc:
             screen.notify(describe_error(exc).plain, title="Could not list destinations",
                           severity="error", markup=False)
             return
-        items = [d for d in page.items if d.id not in exclude]
+        items = [d for d in owned if d.id not in exclude]
         choices = [(d.id, Text(f"{plain(d.name, 60)}  ({plain(d.id, 60)})")) for d in items]
 
         def chosen(dest_id: str | None) -> None:
@@ -215,10 +199,10 @@ def add_destination(screen: Screen, session: Session, collab: Target, exclude: s
                 return
             confirm_and_send(
                 screen, session, title="Add destination to collaboration",
-                request=f"POST /api/v2/collaborations/{collab.id}/destinations",
+                write=isum.add_destination(collab.id, dest.id),
                 objects=[("Dest.", _name(dest.name, dest.id)), ("Collab.", _name(collab))],
                 effect="Members with operator rights can export activations to this destination.",
-                call=lambda c: c.add_destination(collab.id, dest.id), done=f"Added {dest.name}.",
+                done=f"Added {dest.name}.",
                 on_done=on_done, confirm_label="Add destination")
 
         screen.app.push_screen(PickScreen("Add which destination?", choices), chosen)
@@ -246,12 +230,12 @@ def add_dataset(screen: Screen, session: Session, collab: Target, exclude: set[s
 
     async def pick() -> None:
         try:
-            page = await session.call(lambda c: c.list_datasets(per_page=500))
+            owned = (await session.load(isum.own_datasets())).value
         except Exception as exc:
             screen.notify(describe_error(exc).plain, title="Could not list datasets", severity="error",
                           markup=False)
             return
-        items = [d for d in page.items if d.dataset_id not in exclude]
+        items = [d for d in owned if d.dataset_id not in exclude]
         choices = [(d.dataset_id, Text(f"{plain(d.public_name or d.dataset_id, 60)}  "
                                         f"({plain(d.dataset_id, 60)})")) for d in items]
 
@@ -267,14 +251,13 @@ def add_dataset(screen: Screen, session: Session, collab: Target, exclude: set[s
                     return
                 confirm_and_send(
                     screen, session, title="Add dataset to collaboration",
-                    request=f"POST /api/v2/collaborations/{collab.id}/datasets",
+                    write=isum.add_dataset(collab.id, ds.dataset_id, name),
                     objects=[("Dataset", _name(ds.public_name or ds.dataset_id, ds.dataset_id)),
                              ("As", name), ("Collab.", _name(collab)),
                              ("Rules", "intersection only; no attribute restriction; "
                                        "activation not allowed; exportable to nobody")],
                     effect="Members can run insight queries against this dataset (intersected with "
                            "another dataset).",
-                    call=lambda c: c.add_dataset(collab.id, ds.dataset_id, name, intersection_only=True),
                     done=f"Added {name}.", on_done=on_done, confirm_label="Add dataset")
 
             screen.app.push_screen(PromptScreen(

@@ -22,11 +22,12 @@ import os
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ...config import Budget, ConfigError, write_private
+from ...times import utcnow
 from ..http import NO_RETRY, REDACT, ApiError, HttpCore, TokenBudgetExceeded
 from . import paths
 from .models import TokenInfo, parse_datetime
@@ -43,10 +44,6 @@ LOCK_WAIT_S = 60.0
 _LOCK_POLL_S = 0.05
 
 Now = Callable[[], datetime]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(repr=False)
@@ -150,7 +147,7 @@ class TokenManager:
         self._client_id = client_id
         self._secret_source = secret
         self._budget = budget or Budget()
-        self._now = now or _utcnow
+        self._now = now or utcnow
         self.profile_name = profile_name
         self.cache_path = cache_dir / cache_file_name(profile_name, base_url, client_id) if cache_dir else None
         self._memory = TokenState()  # the cache of a manager without a file; a mirror otherwise

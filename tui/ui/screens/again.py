@@ -6,6 +6,8 @@ from typing import Any
 
 from textual.screen import Screen
 
+from ...core import liveramp as lr
+from ...core.reads import BudgetWait
 from ...core.session import Session
 from ..jump_index import Target
 from ..text import to_datetime
@@ -22,9 +24,7 @@ def _refuse_readonly(screen: Screen, session: Session) -> bool:
 def last_run_of(session: Session, question_id: str) -> Any:
     """The question's newest run as the cache knows it (the question screen lists them): its values
     become the form's defaults. No call is made — listing runs would spend the question's status reads."""
-    from ...api.liveramp.models import QuestionRun
-
-    cached = session.cached("runs", question_id, list[QuestionRun])
+    cached = session.cached(lr.runs_of(question_id))
     runs = list(cached.value) if cached is not None else []
     if not runs:
         return None
@@ -32,10 +32,8 @@ def last_run_of(session: Session, question_id: str) -> Any:
     return runs[-1]
 
 
-def last_flow_run_of(session: Session, flow_id: str) -> Any:
-    from ...api.liveramp.models import FlowRunList
-
-    cached = session.cached("flow-runs", flow_id, FlowRunList)
+def last_flow_run_of(session: Session, room_id: str, flow_id: str) -> Any:
+    cached = session.cached(lr.flow_runs_of(room_id, flow_id))
     runs = list(cached.value.clean_room_flow_runs) if cached is not None else []
     runs = [r for r in runs if r.status == "COMPLETED"] or runs
     if not runs:
@@ -59,7 +57,7 @@ def launch_flow(screen: Screen, session: Session, flow: Target, room_id: str) ->
 
     if _refuse_readonly(screen, session):
         return
-    plan = LaunchPlan("flow", flow, cleanroom_id=room_id, flow_id=flow.id, last_run=last_flow_run_of(session, flow.id))
+    plan = LaunchPlan("flow", flow, cleanroom_id=room_id, flow_id=flow.id, last_run=last_flow_run_of(session, room_id, flow.id))
     screen.app.push_screen(LaunchScreen(session, plan))
 
 
@@ -101,32 +99,26 @@ def run_again(screen: Screen, session: Session, run_target: Target | None, run: 
 
 
 async def _read_run(screen: Screen, session: Session, run_id: str) -> Any:
-    """The run's parameters: from the cache, else one budgeted read."""
-    from ...api.liveramp.models import QuestionRun
-
-    cached = session.cached("run", run_id, QuestionRun)
+    """The run's parameters: from the cache, else one status read (charged, or refused by the budget)."""
+    cached = session.cached(lr.run(run_id))
     if cached is not None:
         return cached.value
-    ledger = screen.app.watching.launcher(session).ledger  # type: ignore[attr-defined]
-    if not ledger.claim_read(run_id, urgent=True):
-        screen.notify(f"The status-read budget of this run is used up until "
-                      f"{ledger.next_read_at(run_id, urgent=True):%H:%M:%S} UTC.", markup=False)
-        return None
     try:
-        return (await session.load("run", run_id, lambda c: c.get_run(run_id), QuestionRun)).value
+        return (await session.load(lr.run(run_id))).value
+    except BudgetWait as exc:
+        screen.notify(f"The status-read budget of this run is used up: {exc}", markup=False)
+        return None
     except Exception as exc:
         screen.notify(describe_error(exc).plain, title="Could not read the run", severity="error", markup=False)
         return None
 
 
 async def _read_flow_run(screen: Screen, session: Session, room_id: str, run_id: str) -> Any:
-    from ...api.liveramp.models import FlowRun
-
-    cached = session.cached("flow-run", run_id, FlowRun)
+    cached = session.cached(lr.flow_run(room_id, run_id))
     if cached is not None:
         return cached.value
     try:
-        return (await session.load("flow-run", run_id, lambda c: c.get_flow_run(room_id, run_id), FlowRun)).value
+        return (await session.load(lr.flow_run(room_id, run_id))).value
     except Exception as exc:
         screen.notify(describe_error(exc).plain, title="Could not read the flow run", severity="error",
                       markup=False)

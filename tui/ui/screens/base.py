@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, TabbedContent
 
+from ...core.reads import Read
 from ...core.session import Session
 from ..bindings import WRITE_ACTIONS, bindings
 from ..delivery import exported
@@ -116,18 +117,19 @@ class BaseScreen(Screen):
         self.run_worker(coro, group=part, name=part, exclusive=True, exit_on_error=False,
                         description=f"load {part}")
 
-    async def fetch(self, part: str, *, kind: str, key: str, call: Callable[[Any], Awaitable[Any]],
-                    model: Any, paint: Callable[[Any], None], state: LoadState | None = None,
-                    what: str = "", session: Session | None = None) -> Any | None:
-        """Paint the cached ``kind/key`` at once (first time only), then fetch, store and paint.
+    async def fetch(self, part: str, read: Read[Any], *, paint: Callable[[Any], None],
+                    state: LoadState | None = None, what: str = "",
+                    session: Session | None = None) -> Any | None:
+        """Paint the cached answer of ``read`` at once (first time only), then read, store and paint.
 
-        Returns the fresh value, or None if the call failed (the error is shown in ``state``).
+        Returns the fresh value, or None if the read failed or was refused by the budget (the
+        error, or when fresh data is next allowed, is shown in ``state``).
         """
         session = session or self.session
         assert session is not None
         have = part in self._painted
         if not have:
-            cached = session.cached(kind, key, model)
+            cached = session.cached(read)
             if cached is not None:
                 have = self._paint(part, paint, cached.value, cached.fetched_at, state)
         self._pending.add(part)
@@ -135,7 +137,7 @@ class BaseScreen(Screen):
         if state is not None:
             state.loading(what or part, have_data=have)
         try:
-            fresh = await session.load(kind, key, call, model)
+            fresh = await session.load(read)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # every failure becomes a view, never a crash
@@ -170,7 +172,8 @@ class BaseScreen(Screen):
         return True
 
     def _report(self, exc: BaseException, state: LoadState | None, have: bool) -> None:
-        if not isinstance(exc, Exception) or type(exc).__name__ not in ("ApiError", "TokenBudgetExceeded"):
+        if not isinstance(exc, Exception) or type(exc).__name__ not in ("ApiError", "TokenBudgetExceeded",
+                                                                         "BudgetWait"):
             self.log.error("unexpected error while loading", exc)
         if state is not None:
             state.failed(exc, have_data=have)

@@ -6,7 +6,7 @@
 - grouped by the one lifecycle (running, waiting on partner, queued, paused, failed, succeeded,
   cancelled), with the platform's raw status next to it and the failure reason; failures stay on the
   board, highlighted, until dismissed (``x``);
-- it updates by itself: each watcher event arrives as a :class:`~tui.ui.watching.RunUpdated` message
+- it updates by itself: each watcher event arrives as a typed message (:class:`~tui.ui.watching.RunStatus`, ``BoardChanged``)
   and the table is refreshed by keyed diff (only changed cells are redrawn, the cursor stays put);
 - a budget meter per profile: status reads left this hour, creations left, the next poll.
 
@@ -33,7 +33,7 @@ from ..bindings import bindings
 from ..jump_index import Target
 from ..marks import Marks
 from ..text import DASH, LIFECYCLE_STYLES, local, safe, status_text
-from ..watching import BoardEntry, RunUpdated
+from ..watching import BoardChanged, BoardEntry, RunStatus
 from ..widgets.resource_table import Col, ResourceTable, Row
 from .base import BaseScreen
 
@@ -129,7 +129,10 @@ class RunsBoardScreen(BaseScreen):
                         markup=False, timeout=3)
         self.paint()
 
-    def on_run_updated(self, message: RunUpdated) -> None:
+    def on_board_changed(self, message: BoardChanged) -> None:
+        self.paint()
+
+    def on_run_status(self, message: RunStatus) -> None:
         self.paint()
 
     def on_screen_resume(self) -> None:

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+from ...core import liveramp as lr
 from ...core.sanitize import plain
 from ...core.session import Session
 from .. import writes
@@ -49,11 +50,6 @@ SCHEDULE_COLUMNS = (
     Col("active", "Active"), Col("start", "Starts"), Col("end", "Ends"),
 )
 
-
-def _m() -> Any:
-    from ...api.liveramp import models
-
-    return models
 
 
 def question_target(session: Session, room: Target, q: Any) -> Target:
@@ -128,17 +124,14 @@ class CleanRoomScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ overview
     async def _load_overview(self) -> None:
-        m = _m()
         state = self.query_one("#overview-state", LoadState)
-        cached_types = self.session.cached("cleanroom-types", "", list[m.CleanRoomType])
+        cached_types = self.session.cached(lr.room_types())
         if cached_types is not None:
             self._types = {t.id: t.display_name or t.name for t in cached_types.value}
-        await self.fetch("overview", kind="cleanroom", key=self.rid,
-                         call=lambda c: c.get_cleanroom(self.rid), model=m.CleanRoom,
-                         paint=self._paint_overview, state=state, what="clean room")
+        await self.fetch("overview", lr.room(self.rid), paint=self._paint_overview, state=state,
+                         what="clean room")
         if not self._types:
-            await self.fetch("types", kind="cleanroom-types", key="", call=lambda c: c.cleanroom_types(),
-                             model=list[m.CleanRoomType], paint=self._paint_types)
+            await self.fetch("types", lr.room_types(), paint=self._paint_types)
 
     def _paint_types(self, types: list[Any]) -> None:
         self._types = {t.id: t.display_name or t.name for t in types}
@@ -171,15 +164,12 @@ class CleanRoomScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ partners and users
     async def _load_partners(self) -> None:
-        m = _m()
         partners = self.query_one("#partners-pane", TablePane)
         users = self.query_one("#users-pane", TablePane)
-        await self.fetch("partners", kind="partners", key=self.rid,
-                         call=lambda c: c.list_partners(self.rid), model=list[m.Partner],
+        await self.fetch("partners", lr.partners_of(self.rid),
                          paint=lambda items: self._paint_partners(partners, users, items),
                          state=partners.state, what="partners")
-        await self.fetch("users", kind="room-users", key=self.rid,
-                         call=lambda c: c.list_cleanroom_users(self.rid), model=list[m.CleanRoomUser],
+        await self.fetch("users", lr.users_of(self.rid),
                          paint=lambda items: self._paint_users(users, items), state=users.state,
                          what="users")
 
@@ -222,7 +212,6 @@ class CleanRoomScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ datasets
     async def _load_datasets(self) -> None:
-        m = _m()
         pane = self.query_one("#datasets-pane", TablePane)
 
         def paint(items: list[Any]) -> None:
@@ -234,26 +223,19 @@ class CleanRoomScreen(TabbedScreen):
                 copy_id=d.id, payload=d) for d in items)
             pane.set_title(f"Datasets · {len(items)}")
 
-        await self.fetch("datasets", kind="room-datasets", key=self.rid,
-                         call=lambda c: c.list_cleanroom_datasets(self.rid),
-                         model=list[m.CleanRoomDataset], paint=paint, state=pane.state, what="datasets")
+        await self.fetch("datasets", lr.datasets_of(self.rid), paint=paint, state=pane.state, what="datasets")
 
     # ------------------------------------------------------------------ questions
     async def _load_questions(self) -> None:
-        m = _m()
         pane = self.query_one("#questions-pane", TablePane)
-        questions = await self.fetch("questions", kind="questions", key=self.rid,
-                                     call=lambda c: c.list_cleanroom_questions(self.rid),
-                                     model=list[m.CleanRoomQuestion],
+        questions = await self.fetch("questions", lr.questions_of(self.rid),
                                      paint=lambda qs: self._paint_questions(pane, qs), state=pane.state,
                                      what="questions")
         if questions is None:
             return
         # "last run" needs one list call per question: fill the column in as answers arrive
         for q in questions:
-            runs = await self.fetch(f"last-run:{q.id}", kind="last-run", key=q.id,
-                                    call=lambda c, qid=q.id: c.list_runs(qid, limit=1),
-                                    model=list[m.QuestionRun],
+            runs = await self.fetch(f"last-run:{q.id}", lr.last_run_of(q.id),
                                     paint=lambda runs, qid=q.id: self._paint_last_run(pane, qid, runs))
             if runs is None:
                 continue
@@ -282,7 +264,6 @@ class CleanRoomScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ flows
     async def _load_flows(self) -> None:
-        m = _m()
         pane = self.query_one("#flows-pane", TablePane)
 
         def paint(flows: Any) -> None:
@@ -298,12 +279,10 @@ class CleanRoomScreen(TabbedScreen):
             pane.table.set_rows(rows)
             pane.set_title(f"Flows · {len(items)}")
 
-        await self.fetch("flows", kind="flows", key=self.rid, call=lambda c: c.list_flows(self.rid),
-                         model=m.FlowList, paint=paint, state=pane.state, what="flows")
+        await self.fetch("flows", lr.flows_of(self.rid), paint=paint, state=pane.state, what="flows")
 
     # ------------------------------------------------------------------ exports and destinations
     async def _load_exports(self) -> None:
-        m = _m()
         jobs = self.query_one("#exports-pane", TablePane)
         dests = self.query_one("#destinations-pane", TablePane)
 
@@ -330,28 +309,23 @@ class CleanRoomScreen(TabbedScreen):
             dests.table.set_rows(rows)
             dests.set_title(f"Destinations · {len(items)}")
 
-        await self.fetch("exports", kind="export-jobs", key=self.rid,
-                         call=lambda c: c.list_export_jobs(self.rid), model=list[m.ExportJob],
-                         paint=paint_jobs, state=jobs.state, what="export jobs")
-        await self.fetch("destinations", kind="room-destinations", key=self.rid,
-                         call=lambda c: c.list_cleanroom_destinations(self.rid),
-                         model=m.CleanroomDestinationList, paint=paint_destinations, state=dests.state,
+        await self.fetch("exports", lr.export_jobs_of(self.rid), paint=paint_jobs, state=jobs.state,
+                         what="export jobs")
+        await self.fetch("destinations", lr.destinations_of(self.rid), paint=paint_destinations,
+                         state=dests.state,
                          what="destinations")
 
     # ------------------------------------------------------------------ schedules
     async def _load_schedules(self) -> None:
-        m = _m()
         pane = self.query_one("#schedules-pane", TablePane)
         questions = self.questions
         if not questions:
-            cached = self.session.cached("questions", self.rid, list[m.CleanRoomQuestion])
+            cached = self.session.cached(lr.questions_of(self.rid))
             if cached is not None:
                 questions = cached.value
             else:
                 try:
-                    questions = (await self.session.load(
-                        "questions", self.rid, lambda c: c.list_cleanroom_questions(self.rid),
-                        list[m.CleanRoomQuestion])).value
+                    questions = (await self.session.load(lr.questions_of(self.rid))).value
                 except Exception as exc:
                     pane.state.failed(exc)
                     return
@@ -371,9 +345,8 @@ class CleanRoomScreen(TabbedScreen):
                     found[s.id] = (q, s)
                 paint_all()
 
-            await self.fetch(f"schedules:{q.id}", kind="schedules", key=q.id,
-                             call=lambda c, qid=q.id: c.list_schedules(qid), model=list[m.Schedule],
-                             paint=paint, state=pane.state, what="schedules")
+            await self.fetch(f"schedules:{q.id}", lr.schedules_of(q.id), paint=paint, state=pane.state,
+                             what="schedules")
         paint_all()
 
     # ------------------------------------------------------------------ open

@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+from ...core import infosum as isum
 from ...core.sanitize import plain
 from ...core.session import Session
 from .. import writes
@@ -52,11 +53,6 @@ EXPORT_COLUMNS = (
 )
 STATS_DATASET_COLUMNS = (Col("name", "Dataset"), Col("owner", "Owner"), Col("id", "Dataset id", essential=True))
 
-
-def _m() -> Any:
-    from ...api.infosum import models
-
-    return models
 
 
 def _pct(value: float | None) -> Text:
@@ -133,10 +129,8 @@ class CollaborationScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ the collaboration
     async def _load_collaboration(self) -> None:
-        m = _m()
-        await self.fetch("collaboration", kind="collaboration", key=self.cid,
-                         call=lambda c: c.get_collaboration(self.cid), model=m.Collaboration,
-                         paint=self._paint_collaboration, state=self.query_one("#collab-state", LoadState),
+        await self.fetch("collaboration", isum.collaboration(self.cid), paint=self._paint_collaboration,
+                         state=self.query_one("#collab-state", LoadState),
                          what="collaboration")
 
     def _company(self, company_id: str) -> str:
@@ -198,19 +192,13 @@ class CollaborationScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ datasets
     async def _load_datasets(self) -> None:
-        m = _m()
         pane = self.query_one("#collab-datasets-pane", TablePane)
-
-        async def every(client: Any) -> list[Any]:
-            page = await client.list_collaboration_datasets(self.cid, per_page=500)
-            return page.items
 
         def paint(items: list[Any]) -> None:
             self._datasets = {d.id: d for d in items}
             self._paint_datasets()
 
-        await self.fetch("collab-datasets", kind="collaboration-datasets", key=self.cid, call=every,
-                         model=list[m.CollaborationDataset], paint=paint, state=pane.state,
+        await self.fetch("collab-datasets", isum.datasets_of(self.cid), paint=paint, state=pane.state,
                          what="datasets")
 
     def _dataset_rows(self) -> list[tuple[str, str, Any]]:
@@ -248,12 +236,7 @@ class CollaborationScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ destinations
     async def _load_destinations(self) -> None:
-        m = _m()
         pane = self.query_one("#collab-destinations-pane", TablePane)
-
-        async def every(client: Any) -> list[Any]:
-            page = await client.list_collaboration_destinations(self.cid, per_page=500)
-            return page.items
 
         def paint(items: list[Any]) -> None:
             self._destinations = items
@@ -262,8 +245,7 @@ class CollaborationScreen(TabbedScreen):
                 when(d.created), safe(d.id, 60)), copy_id=d.id, payload=d) for d in items)
             pane.set_title(f"Destinations · {len(items)}")
 
-        await self.fetch("collab-destinations", kind="collaboration-destinations", key=self.cid, call=every,
-                         model=list[m.CollaborationDestination], paint=paint, state=pane.state,
+        await self.fetch("collab-destinations", isum.destinations_of(self.cid), paint=paint, state=pane.state,
                          what="destinations")
 
     # ------------------------------------------------------------------ stats
@@ -284,12 +266,10 @@ class CollaborationScreen(TabbedScreen):
         self.start("stats", self._load_stats(dataset_id))
 
     async def _load_stats(self, dataset_id: str) -> None:
-        m = _m()
         state = self.query_one("#stats-state", LoadState)
         keys = self.query_one("#key-stats-pane", TablePane)
         attrs = self.query_one("#attribute-stats-pane", TablePane)
         exports = self.query_one("#export-stats-pane", TablePane)
-        key = f"{self.cid}:{dataset_id}"
         name = next((p.collaboration_dataset_name for d, _u, p in self._dataset_rows() if d == dataset_id),
                     dataset_id)
         for part in ("stats-summary", "stats-keys", "stats-attributes", "stats-exports"):
@@ -331,17 +311,14 @@ class CollaborationScreen(TabbedScreen):
             exports.set_title(f"Export columns · {len(r.stats)}")
 
         did = dataset_id
-        await self.fetch("stats-summary", kind="stats-summary", key=key,
-                         call=lambda c: c.summary_stats(self.cid, did), model=m.SummaryStats, paint=summary,
+        await self.fetch("stats-summary", isum.summary_stats(self.cid, did), paint=summary,
                          state=state, what=f"stats of {plain(name, 40)}")
-        await self.fetch("stats-keys", kind="stats-keys", key=key, call=lambda c: c.key_column_stats(self.cid, did),
-                         model=m.KeyColumnStatsResponse, paint=paint_keys, state=keys.state, what="key stats")
-        await self.fetch("stats-attributes", kind="stats-attributes", key=key,
-                         call=lambda c: c.attribute_stats(self.cid, did), model=m.AttributeStatsResponse,
-                         paint=paint_attributes, state=attrs.state, what="attribute stats")
-        await self.fetch("stats-exports", kind="stats-exports", key=key,
-                         call=lambda c: c.export_column_stats(self.cid, did), model=m.ExportColumnStatsResponse,
-                         paint=paint_exports, state=exports.state, what="export column stats")
+        await self.fetch("stats-keys", isum.key_stats(self.cid, did), paint=paint_keys, state=keys.state,
+                         what="key stats")
+        await self.fetch("stats-attributes", isum.attribute_stats(self.cid, did), paint=paint_attributes,
+                         state=attrs.state, what="attribute stats")
+        await self.fetch("stats-exports", isum.export_stats(self.cid, did), paint=paint_exports,
+                         state=exports.state, what="export column stats")
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         pane = event.table.parent

@@ -23,6 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ...core import infosum as isum
 from ...core.eventlog import EventFeed, EventRow, TailPolicy, session_fetch, write_view
 from ...core.sanitize import plain
 from ...core.session import Session
@@ -133,16 +134,13 @@ class EventsScreen(BaseScreen):
 
     def _learn_names(self) -> None:
         """Company display names from the collaboration (cached, then fresh), for the Company column."""
-        from ...api.infosum.models import Collaboration
-
-        cached = self.session.cached("collaboration", self.cid, Collaboration)
+        cached = self.session.cached(isum.collaboration(self.cid))
         if cached is not None:
             self._set_names(cached.value)
 
         async def load() -> None:
             try:
-                fresh = await self.session.load("collaboration", self.cid,
-                                                lambda c: c.get_collaboration(self.cid), Collaboration)
+                fresh = await self.session.load(isum.collaboration(self.cid))
             except Exception:  # names are a nicety: ids are shown without them
                 return
             self._set_names(fresh.value)
@@ -587,7 +585,7 @@ class EventsScreen(BaseScreen):
         self._export_progress = "exporting…"
         self._update_status()
         try:
-            written = await self.session.call(lambda c: c.export_events(
+            written = await self.session.call(isum.export_events(
                 self.cid, path, order_by=order, filter=self.server_filter or None, on_progress=progress))
         except asyncio.CancelledError:
             raise
@@ -643,7 +641,7 @@ class QueryInfoScreen(ModalScreen[None]):
         state = self.query_one("#query-state", LoadState)
         state.loading("query status")
         try:
-            status = await self.session.call(lambda c: c.query_status(self.entity["id"]))
+            status = (await self.session.load(isum.query_status(self.entity["id"]))).value
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # e.g. 404: queries are not kept forever

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 
+from ...core import liveramp as lr
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
@@ -26,11 +27,6 @@ RUN_COLUMNS = (
     Col("duration", "Duration"), Col("message", "Message"),
 )
 
-
-def _m() -> Any:
-    from ...api.liveramp import models
-
-    return models
 
 
 def flow_run_target(session: Session, flow: Target, run: Any) -> Target:
@@ -76,10 +72,8 @@ class FlowScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ flow
     async def _load_flow(self) -> None:
-        m = _m()
-        await self.fetch("flow", kind="flow", key=self.target.id,
-                         call=lambda c: c.get_flow(self.room_id, self.target.id), model=m.Flow,
-                         paint=self._paint_flow, state=self.query_one("#flow-state", LoadState),
+        await self.fetch("flow", lr.flow(self.room_id, self.target.id), paint=self._paint_flow,
+                         state=self.query_one("#flow-state", LoadState),
                          what="flow")
 
     def _paint_flow(self, flow: Any) -> None:
@@ -98,16 +92,14 @@ class FlowScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ graph
     async def _load_graph(self) -> None:
-        m = _m()
         state = self.query_one("#graph-state", LoadState)
 
         def paint(details: list[Any]) -> None:
             self._details = {d.node_id or d.node_identifier: d for d in details}
             self._paint_graph()
 
-        await self.fetch("graph", kind="flow-nodes", key=self.target.id,
-                         call=lambda c: c.flow_node_details(self.room_id, self.target.id),
-                         model=list[m.FlowNodeDetail], paint=paint, state=state, what="node graph")
+        await self.fetch("graph", lr.flow_nodes(self.room_id, self.target.id), paint=paint, state=state,
+                         what="node graph")
 
     def _paint_graph(self) -> None:
         tree = self.query_one("#flow-tree", FlowTree)
@@ -127,7 +119,6 @@ class FlowScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ runs
     async def _load_runs(self) -> None:
-        m = _m()
         pane = self.query_one("#flow-runs-pane", TablePane)
 
         def paint(answer: Any) -> None:
@@ -145,9 +136,8 @@ class FlowScreen(TabbedScreen):
             pane.table.set_rows(rows)
             pane.set_title(f"Flow runs · {len(runs)}")
 
-        await self.fetch("flow-runs", kind="flow-runs", key=self.target.id,
-                         call=lambda c: c.list_flow_runs(self.room_id, self.target.id, limit=100),
-                         model=m.FlowRunList, paint=paint, state=pane.state, what="flow runs")
+        await self.fetch("flow-runs", lr.flow_runs_of(self.room_id, self.target.id), paint=paint,
+                         state=pane.state, what="flow runs")
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
         self.cr_app.open(self.session, flow_run_target(self.session, self.target, event.row.payload))

@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.screen import Screen
 
+from ...core import liveramp as lr
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..jump_index import Target
@@ -74,9 +75,9 @@ def resume(screen: Screen, session: Session, run_target: Target, run: Any) -> No
         return
     room, flow = run_target.path[0], run_target.path[1]
     launcher = screen.app.watching.launcher(session)  # type: ignore[attr-defined]
+    write = lr.resume_flow_run(room.id, run.id)
     view = LaunchRequestView(
-        title="Resume a paused flow run", method="POST",
-        path=f"/v1/cleanrooms/{room.id}/cleanroom-flow-runs/{run.id}/resume-flow-run", body={},
+        title="Resume a paused flow run", method=write.method, path=write.path, body=write.body,
         context=[("Profile", f"{session.name} (LiveRamp)"), ("Flow run", f"{run.name} ({run.id})"),
                  ("Flow", flow.label)],
         counts_create=False, confirm_label="Resume",
@@ -126,9 +127,9 @@ def _confirm_replay(screen: Screen, session: Session, run_target: Target, run: A
     request = {"startLevelID": start, "name": name}
     duplicates = launcher.recent_launches(target_of(FLOW_REPLAY, room.id, flow.id, run.id),
                                           Launcher.replay_fingerprint(request))
+    write = lr.replay_flow_run(room.id, run.id, request)
     view = LaunchRequestView(
-        title="Replay a flow run", method="POST",
-        path=f"/v1/cleanrooms/{room.id}/cleanroom-flow-runs/{run.id}/replay-flow-run", body=request,
+        title="Replay a flow run", method=write.method, path=write.path, body=write.body,
         context=[("Profile", f"{session.name} (LiveRamp)"), ("Flow run", f"{run.name} ({run.id})"),
                  ("Flow", flow.label)],
         creates_left=launcher.creates_left(), creates_per_hour=launcher.ledger.creates_per_hour,

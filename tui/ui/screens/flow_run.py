@@ -11,26 +11,24 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static, Tree
 
+from ...core import liveramp as lr
 from ...core.sanitize import plain
 from ...core.session import Session
+from ...core.watch import FLOW_RUN
 from ..bindings import bindings
 from ..jump_index import Target
 from ..text import duration, duration_seconds, multiline, safe, status_text, when
+from ..watching import RunStatus
 from ..widgets.details import Details
 from ..widgets.flow_tree import FlowTree, GraphNode, edges_to_parents
 from ..widgets.load_state import LoadState
 from ..widgets.resource_table import Col, Row
-from ..widgets.results_pane import PAGE, ResultsPane
+from ..widgets.results_pane import ResultsPane
 from ..widgets.table_pane import TablePane
 from .tabbed import TabbedScreen
 
 PARAM_COLUMNS = (Col("node", "Node"), Col("name", "Parameter"), Col("value", "Value"), Col("kind", "Kind"))
 
-
-def _m() -> Any:
-    from ...api.liveramp import models
-
-    return models
 
 
 class FlowRunScreen(TabbedScreen):
@@ -84,10 +82,8 @@ class FlowRunScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ run
     async def _load_run(self) -> None:
-        m = _m()
-        await self.fetch("flow-run", kind="flow-run", key=self.target.id,
-                         call=lambda c: c.get_flow_run(self.room_id, self.target.id), model=m.FlowRun,
-                         paint=self._paint_run, state=self.query_one("#flow-run-state", LoadState),
+        await self.fetch("flow-run", lr.flow_run(self.room_id, self.target.id), paint=self._paint_run,
+                         state=self.query_one("#flow-run-state", LoadState),
                          what="flow run")
 
     def _paint_run(self, run: Any) -> None:
@@ -121,20 +117,16 @@ class FlowRunScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ nodes
     async def _load_nodes(self) -> None:
-        m = _m()
         state = self.query_one("#nodes-state", LoadState)
         # edges come from the flow definition (usually cached by the flow screen)
-        flow = self.session.cached("flow", self.flow_id, m.Flow)
+        flow = self.session.cached(lr.flow(self.room_id, self.flow_id))
         if flow is None and self.flow_id:
             try:
-                flow = await self.session.load("flow", self.flow_id,
-                                               lambda c: c.get_flow(self.room_id, self.flow_id), m.Flow)
+                flow = await self.session.load(lr.flow(self.room_id, self.flow_id))
             except Exception:
                 flow = None  # the tree then groups nodes by level
         edges = flow.value.flow.edges if flow is not None and flow.value.flow else []
-        outputs = await self.fetch("nodes", kind="flow-run-nodes", key=self.target.id,
-                                   call=lambda c: c.flow_run_output_nodes(self.room_id, self.target.id),
-                                   model=list[m.FlowRunOutputNode],
+        outputs = await self.fetch("nodes", lr.flow_run_outputs(self.room_id, self.target.id),
                                    paint=lambda outs: self._paint_nodes(outs, edges), state=state,
                                    what="nodes")
         if outputs and self.report_node is None:
@@ -161,7 +153,6 @@ class FlowRunScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ report
     async def _load_report(self, output: Any) -> None:
-        m = _m()
         title = self.query_one("#report-title", Static)
         pane = self.query_one("#report-pane", ResultsPane)
         label = Text.assemble("Report of ", (plain(output.node.label or output.node.id, 40), "bold"), " ",
@@ -173,18 +164,13 @@ class FlowRunScreen(TabbedScreen):
         rid, node = self.target.id, output.node.id
 
         async def page(offset: int) -> Any:
-            loaded = await self.session.load(
-                "flow-report", f"{rid}:{node}:{offset}",
-                lambda c: c.flow_run_report(self.room_id, rid, node, limit=PAGE, offset=offset),
-                m.RunResultData)
-            return loaded.value
+            return (await self.session.load(lr.flow_run_report(self.room_id, rid, node, offset))).value
 
         pane.configure(page)
         pane.total, pane.loaded = None, 0
         self.forget("report")
-        await self.fetch("report", kind="flow-report", key=f"{rid}:{node}:0",
-                         call=lambda c: c.flow_run_report(self.room_id, rid, node, limit=PAGE, offset=0),
-                         model=m.RunResultData, paint=pane.paint_first, state=pane.state, what="report")
+        await self.fetch("report", lr.flow_run_report(self.room_id, rid, node), paint=pane.paint_first,
+                         state=pane.state, what="report")
 
     def action_load_more(self) -> None:
         for pane in self.query(ResultsPane):
@@ -202,8 +188,8 @@ class FlowRunScreen(TabbedScreen):
 
         rid, nid = self.target.id, node.node.id
         offer(self, ResultSource(panes[0], stem=f"report-{slug(node.node.label or nid, 'node')}",
-                                 fetch=lambda offset: self.session.call(lambda c: c.flow_run_report(
-                                     self.room_id, rid, nid, limit=PAGE, offset=offset))),
+                                 fetch=lambda offset: self.session.call(
+                                     lr.flow_run_report(self.room_id, rid, nid, offset).call)),
               super().action_export)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -232,10 +218,9 @@ class FlowRunScreen(TabbedScreen):
         return None
 
     # ------------------------------------------------------------------ launch and watch (issue 6)
-    def on_run_updated(self, message: Any) -> None:
-        event = message.event
-        snap = getattr(event, "new", None) or getattr(event, "run", None)
-        if snap is None or snap.object_id != self.target.id or snap.kind != "flow_run" or snap.raw is None:
+    def on_run_status(self, message: RunStatus) -> None:
+        snap = message.snapshot
+        if snap.object_id != self.target.id or snap.kind != FLOW_RUN or snap.raw is None:
             return
         self._paint_run(snap.raw)
         self.refresh_bindings()

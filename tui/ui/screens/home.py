@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from ...core import infosum as isum
+from ...core import liveramp as lr
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..jump_index import Target
@@ -35,18 +37,6 @@ def room_target(session: Session, room: Any) -> Target:
 def collaboration_target(session: Session, collab: Any) -> Target:
     return Target("collaboration", collab.id, collab.name, session.name)
 
-
-def _liveramp_models() -> tuple[Any, Any]:
-    # each platform's models on its own: a LiveRamp-only start never imports InfoSum's (start-up time)
-    from ...api.liveramp.models import CleanRoom, CleanRoomType
-
-    return CleanRoom, CleanRoomType
-
-
-def _infosum_models() -> Any:
-    from ...api.infosum.models import CollaborationSummary
-
-    return CollaborationSummary
 
 
 class HomeScreen(BaseScreen):
@@ -125,16 +115,13 @@ class HomeScreen(BaseScreen):
 
     # ------------------------------------------------------------------ LiveRamp
     async def _load_rooms(self, i: int, session: Session) -> None:
-        CleanRoom, CleanRoomType = _liveramp_models()
         table = self.query_one(f"#table-{i}", ResourceTable)
         state = self.query_one(f"#state-{i}", LoadState)
-        rooms = await self.fetch(f"rooms:{i}", kind="cleanrooms", key="", session=session,
-                                 call=lambda c: c.list_cleanrooms(), model=list[CleanRoom],
+        rooms = await self.fetch(f"rooms:{i}", lr.rooms(), session=session,
                                  paint=lambda rooms: self._paint_rooms(i, session, table, rooms),
                                  state=state, what="clean rooms")
         # the type column needs a second, rarely changing list: painted in when it arrives
-        await self.fetch(f"types:{i}", kind="cleanroom-types", key="", session=session,
-                         call=lambda c: c.cleanroom_types(), model=list[CleanRoomType],
+        await self.fetch(f"types:{i}", lr.room_types(), session=session,
                          paint=lambda types: self._paint_types(i, session, table, types))
         if rooms is not None:
             self._save_snapshot(i, session, table)
@@ -164,15 +151,10 @@ class HomeScreen(BaseScreen):
 
     # ------------------------------------------------------------------ InfoSum
     async def _load_collaborations(self, i: int, session: Session) -> None:
-        CollaborationSummary = _infosum_models()
         table = self.query_one(f"#table-{i}", ResourceTable)
         state = self.query_one(f"#state-{i}", LoadState)
 
-        async def every(client: Any) -> list[Any]:
-            return [c async for c in client.iter_collaborations()]
-
-        items = await self.fetch(f"collabs:{i}", kind="collaborations", key="", session=session,
-                                 call=every, model=list[CollaborationSummary],
+        items = await self.fetch(f"collabs:{i}", isum.collaborations(), session=session,
                                  paint=lambda items: self._paint_collaborations(i, session, table, items),
                                  state=state, what="collaborations")
         if items is not None:

@@ -28,6 +28,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Select, Static
 
+from ...core import liveramp as lr
 from ...core.params import BOOLEAN, CHOICE, DATE, DECIMAL, INTEGER, ParamField, check_value, parse_date
 from ...core.sanitize import plain
 from ...core.session import Session
@@ -446,17 +447,17 @@ class LaunchScreen(BaseScreen):
         launcher = self.launcher
         if plan.kind == "flow":
             # the id the client will send: the platform may take the flow's ID or its flowID (issue 21)
-            flow_id = getattr(self.session.client, "flow_path_id", lambda i: i)(plan.flow_id)
-            title, path = "Launch a flow run", (f"/v1/cleanrooms/{plan.cleanroom_id}/cleanroom-flows/"
-                                                f"{flow_id}/cleanroom-flow-runs")
+            flow_id = lr.flow_path_id(self.session, plan.flow_id)
+            title, write = "Launch a flow run", lr.create_flow_run(plan.cleanroom_id, plan.flow_id, request,
+                                                                    path_id=flow_id)
             context = [("Profile", f"{self.session.name} (LiveRamp)"), ("Flow", plan.context.label)]
         else:
-            title, path = "Launch a question run", f"/v1/cleanroom-questions/{plan.question_id}/create-run"
+            title, write = "Launch a question run", lr.create_run(plan.question_id, request)
             context = [("Profile", f"{self.session.name} (LiveRamp)"), ("Question", plan.context.label)]
         room = next((t for t in plan.context.path if t.kind == "room"), None)
         if room is not None:
             context.append(("Room", room.label))
-        return LaunchRequestView(title=title, method="POST", path=path, body=request, context=context,
+        return LaunchRequestView(title=title, method=write.method, path=write.path, body=write.body, context=context,
                                  creates_left=launcher.creates_left(),
                                  creates_per_hour=launcher.ledger.creates_per_hour, duplicates=duplicates,
                                  duplicate_window_min=int(launcher.duplicate_window_s // 60))

@@ -23,12 +23,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, SelectionList, Static, TextArea
 
+from ...core import infosum as isum
 from ...core.sanitize import plain
 from ...core.session import Session
 from ...core.status import Lifecycle
+from ...core.watch import INSIGHT_QUERY
 from ..bindings import bindings
 from ..jump_index import Target
 from ..text import DASH, count, editable_lines, status_text
+from ..watching import RunStatus
 from ..widgets.load_state import LoadState
 from ..widgets.resource_table import Col, ResourceTable, Row
 from .base import BaseScreen
@@ -132,11 +135,8 @@ class QueryScreen(BaseScreen):
             self.start("collaboration", self._load_collaboration())
 
     async def _load_collaboration(self) -> None:
-        from ...api.infosum import models as m
-
         cid = self.collaboration.id
-        await self.fetch("collaboration", kind="collaboration", key=cid, call=lambda c: c.get_collaboration(cid),
-                         model=m.Collaboration, paint=self._paint_datasets,
+        await self.fetch("collaboration", isum.collaboration(cid), paint=self._paint_datasets,
                          state=self.query_one("#query-state", LoadState), what="collaboration")
 
     def _paint_datasets(self, collab: Any) -> None:
@@ -210,8 +210,9 @@ class QueryScreen(BaseScreen):
         cid = body.get("collaboration_id")
         duplicates = self.launcher.check_duplicate_query(cid, text)
         collab = self.collaboration
+        write = isum.create_query(text, cid, sample=bool(body.get("sample")))
         view = LaunchRequestView(
-            title="Run an insight query", method="POST", path="/api/v1/queries", body=body,
+            title="Run an insight query", method=write.method, path=write.path, body=write.body,
             context=[("Profile", f"{self.session.name} (InfoSum)"),
                      ("Collab.", collab.label if collab else "(none: your own datasets)")],
             counts_create=False, duplicates=duplicates,
@@ -275,26 +276,21 @@ class QueryScreen(BaseScreen):
         self._status = text
         self.query_one("#query-status", Static).update(text)
 
-    def on_run_updated(self, message: Any) -> None:
-        event = message.event
-        snap = getattr(event, "new", None) or getattr(event, "run", None)
-        if snap is None or snap.kind != "insight_query" or snap.object_id != self.query_id:
+    def on_run_status(self, message: RunStatus) -> None:
+        snap = message.snapshot
+        if snap.kind != INSIGHT_QUERY or snap.object_id != self.query_id:
             return
         self.paint_status()
-        result = getattr(event, "result", None)
-        if result is not None:
-            self._paint_result(result)
-        elif getattr(event, "lifecycle", None) is Lifecycle.SUCCEEDED:
+        if message.result is not None:
+            self._paint_result(message.result)
+        elif message.finished and snap.lifecycle is Lifecycle.SUCCEEDED:
             self.start("result", self._load_result())
 
     async def _load_result(self) -> None:
-        from ...api.infosum import models as m
-
         qid = self.query_id
         if qid is None:
             return
-        await self.fetch("result", kind="query-result", key=qid, call=lambda c: c.query_result(qid),
-                         model=m.QueryResult, paint=self._paint_result,
+        await self.fetch("result", isum.query_result(qid), paint=self._paint_result,
                          state=self.query_one("#query-state", LoadState), what="result")
 
     def _paint_result(self, result: Any) -> None:

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
+from ...core import liveramp as lr
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
@@ -56,11 +57,6 @@ SCHEDULE_COLUMNS = (
 #: how many runs the history shows (the platform's page maximum)
 RUN_HISTORY = 100
 
-
-def _m() -> Any:
-    from ...api.liveramp import models
-
-    return models
 
 
 def run_target(session: Session, question: Target, run: Any) -> Target:
@@ -123,11 +119,8 @@ class QuestionScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ runs
     async def _load_runs(self) -> None:
-        m = _m()
         pane = self.query_one("#runs-pane", TablePane)
-        await self.fetch("runs", kind="runs", key=self.qid,
-                         call=lambda c: c.list_runs(self.qid, limit=RUN_HISTORY),
-                         model=list[m.QuestionRun], paint=lambda runs: self._paint_runs(pane, runs),
+        await self.fetch("runs", lr.runs_of(self.qid), paint=lambda runs: self._paint_runs(pane, runs),
                          state=pane.state, what="runs")
 
     def _paint_runs(self, pane: TablePane, runs: list[Any]) -> None:
@@ -153,11 +146,9 @@ class QuestionScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ definition
     async def _load_definition(self) -> None:
-        m = _m()
         state = self.query_one("#definition-state", LoadState)
-        await self.fetch("definition", kind="question", key=self.qid,
-                         call=lambda c: c.get_cleanroom_question(self.qid), model=m.CleanRoomQuestion,
-                         paint=self._paint_definition, state=state, what="question")
+        await self.fetch("definition", lr.question(self.qid), paint=self._paint_definition, state=state,
+                         what="question")
 
     def _paint_definition(self, q: Any) -> None:
         self.question = q
@@ -183,7 +174,6 @@ class QuestionScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ parameters
     async def _load_parameters(self) -> None:
-        m = _m()
         pane = self.query_one("#parameters-pane", TablePane)
 
         def paint(answer: Any) -> None:
@@ -201,13 +191,11 @@ class QuestionScreen(TabbedScreen):
             pane.table.set_rows(rows)
             pane.set_title(f"Run-time parameters · {len(rows)}")
 
-        await self.fetch("parameters", kind="question-parameters", key=self.qid,
-                         call=lambda c: c.question_parameters(self.qid), model=m.QuestionParameters,
-                         paint=paint, state=pane.state, what="parameters")
+        await self.fetch("parameters", lr.parameters_of(self.qid), paint=paint, state=pane.state,
+                         what="parameters")
 
     # ------------------------------------------------------------------ datasets
     async def _load_datasets(self) -> None:
-        m = _m()
         pane = self.query_one("#bound-pane", TablePane)
 
         def paint(items: list[Any]) -> None:
@@ -218,13 +206,11 @@ class QuestionScreen(TabbedScreen):
                 for d in items)
             pane.set_title(f"Datasets bound to the question's macros · {len(items)}")
 
-        await self.fetch("datasets", kind="question-datasets", key=self.qid,
-                         call=lambda c: c.list_question_datasets(self.qid), model=list[m.QuestionDataset],
-                         paint=paint, state=pane.state, what="datasets")
+        await self.fetch("datasets", lr.question_datasets_of(self.qid), paint=paint, state=pane.state,
+                         what="datasets")
 
     # ------------------------------------------------------------------ permissions
     async def _load_permissions(self) -> None:
-        m = _m()
         pane = self.query_one("#permissions-pane", TablePane)
 
         def paint(items: list[Any]) -> None:
@@ -233,13 +219,11 @@ class QuestionScreen(TabbedScreen):
                 for i, p in enumerate(items))
             pane.set_title(f"Permissions · {len(items)}")
 
-        await self.fetch("permissions", kind="question-permissions", key=self.qid,
-                         call=lambda c: c.question_permissions(self.qid), model=list[m.Permission],
-                         paint=paint, state=pane.state, what="permissions")
+        await self.fetch("permissions", lr.permissions_of(self.qid), paint=paint, state=pane.state,
+                         what="permissions")
 
     # ------------------------------------------------------------------ schedules
     async def _load_schedules(self) -> None:
-        m = _m()
         pane = self.query_one("#schedules-pane", TablePane)
 
         def paint(items: list[Any]) -> None:
@@ -250,9 +234,8 @@ class QuestionScreen(TabbedScreen):
                 copy_id=s.display_id or s.id, payload=s) for s in items)
             pane.set_title(f"Schedules · {len(items)}")
 
-        await self.fetch("schedules", kind="schedules", key=self.qid,
-                         call=lambda c: c.list_schedules(self.qid), model=list[m.Schedule],
-                         paint=paint, state=pane.state, what="schedules")
+        await self.fetch("schedules", lr.schedules_of(self.qid), paint=paint, state=pane.state,
+                         what="schedules")
 
     # ------------------------------------------------------------------ open
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
@@ -303,13 +286,14 @@ class QuestionScreen(TabbedScreen):
         return row.payload if row is not None else None
 
     def _schedule_write(self, write: Any, schedule: Any, title: str, done: str, label: str) -> None:
+        from ...core.reads import Write
         from ..writes import confirm_and_send
 
         confirm_and_send(
-            self, self.session, title=title, request=write.request,
+            self, self.session, title=title, write=Write(*write.request.split(" ", 1), write.journaled(self.session)),
             objects=[("Schedule", f'{schedule.display_id} "{schedule.name}" ({schedule.id})'.strip()),
                      ("Question", f"{self.target.display_id} {self.target.name}".strip())],
-            effect=write.effect, call=write.journaled(self.session), done=done,
+            effect=write.effect, done=done,
             on_done=lambda: self.start("schedules", self._load_schedules()), confirm_label=label)
 
     def action_toggle_schedule(self) -> None:

@@ -10,28 +10,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
 
+from ...core import liveramp as lr
 from ...core.sanitize import plain
 from ...core.session import Session
 from ...core.status import normalize
+from ...core.watch import QUESTION_RUN
 from ..bindings import bindings
 from ..jump_index import Target
 from ..text import DASH, count, duration, duration_seconds, multiline, safe, status_text, when, yes_no
+from ..watching import RunStatus
 from ..widgets.details import Details
 from ..widgets.load_state import LoadState
 from ..widgets.resource_table import Col, ResourceTable, Row
-from ..widgets.results_pane import PAGE, ResultsPane
+from ..widgets.results_pane import ResultsPane
 from ..widgets.table_pane import TablePane
 from .tabbed import TabbedScreen
 
 PARAM_COLUMNS = (Col("name", "Parameter"), Col("value", "Value"), Col("kind", "Kind"),
                  Col("type", "Data type"))
 AUDIT_COLUMNS = (Col("time", "When"), Col("type", "Event"), Col("message", "Message"))
-
-
-def _m() -> Any:
-    from ...api.liveramp import models
-
-    return models
 
 
 class RunScreen(TabbedScreen):
@@ -78,9 +75,7 @@ class RunScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ the run
     async def _load_run(self) -> None:
-        m = _m()
-        await self.fetch("run", kind="run", key=self.run_id, call=lambda c: c.get_run(self.run_id),
-                         model=m.QuestionRun, paint=self._paint_run,
+        await self.fetch("run", lr.run(self.run_id), paint=self._paint_run,
                          state=self.query_one("#run-state", LoadState), what="run")
 
     def _paint_run(self, run: Any) -> None:
@@ -137,10 +132,9 @@ class RunScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ results
     async def _load_results(self) -> None:
-        m = _m()
         pane = self.query_one("#results-pane", ResultsPane)
         if self.run is None:
-            cached = self.session.cached("run", self.run_id, m.QuestionRun)
+            cached = self.session.cached(lr.run(self.run_id))
             if cached is None:
                 pane.state.loading("results")
                 return  # _paint_run starts this again once the run is known
@@ -152,18 +146,12 @@ class RunScreen(TabbedScreen):
         rid = self.run_id
 
         async def page(offset: int) -> Any:
-            loaded = await self.session.load(
-                "run-data", f"{rid}:{offset}", lambda c: c.run_data(rid, limit=PAGE, offset=offset),
-                m.RunResultData)
-            return loaded.value
+            return (await self.session.load(lr.run_data(rid, offset))).value
 
         pane.configure(page)
-        await self.fetch("results-count", kind="run-data-count", key=rid,
-                         call=lambda c: c.run_data_count(rid), model=int, paint=pane.set_total,
+        await self.fetch("results-count", lr.run_data_count(rid), paint=pane.set_total,
                          state=pane.state, what="row count")
-        first = await self.fetch("results", kind="run-data", key=f"{rid}:0",
-                                 call=lambda c: c.run_data(rid, limit=PAGE, offset=0),
-                                 model=m.RunResultData, paint=pane.paint_first, state=pane.state,
+        first = await self.fetch("results", lr.run_data(rid), paint=pane.paint_first, state=pane.state,
                                  what="results")
         if first is not None and pane.table is not None and not isinstance(self.focused, ResourceTable):
             pane.table.focus()
@@ -183,12 +171,11 @@ class RunScreen(TabbedScreen):
         rid = self.run_id
         location = self.run.run_metadata.data_out_location if self.run.run_metadata else None
         name = location.rstrip("/").rsplit("/", 1)[-1] if location else ""
-        output = (name, lambda: self.session.call(lambda c: c.download_run_file(rid, name))) if name else None
+        output = (name, lambda: self.session.call(lr.run_file(rid, name))) if name else None
         from ...core.export import slug
 
         offer(self, ResultSource(panes[0], stem=f"results-{slug(self.target.name, 'run')}",
-                                 fetch=lambda offset: self.session.call(
-                                     lambda c: c.run_data(rid, limit=PAGE, offset=offset)),
+                                 fetch=lambda offset: self.session.call(lr.run_data(rid, offset).call),
                                  output_file=output), super().action_export)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -211,7 +198,6 @@ class RunScreen(TabbedScreen):
 
     # ------------------------------------------------------------------ audit
     async def _load_audit(self) -> None:
-        m = _m()
         pane = self.query_one("#audit-pane", TablePane)
 
         def paint(audit: Any) -> None:
@@ -221,8 +207,7 @@ class RunScreen(TabbedScreen):
                 safe(e.message, 300)), copy_id=e.message, payload=e) for i, e in enumerate(entries))
             pane.set_title(f"Status history and audit (oldest first) · {count(len(entries)).plain} events")
 
-        await self.fetch("audit", kind="run-audit", key=self.run_id, call=lambda c: c.run_audit(self.run_id),
-                         model=m.RunAudit, paint=paint, state=pane.state, what="audit")
+        await self.fetch("audit", lr.run_audit(self.run_id), paint=paint, state=pane.state, what="audit")
 
     # ------------------------------------------------------------------ timeline
     def action_open_timeline(self) -> None:
@@ -247,10 +232,9 @@ class RunScreen(TabbedScreen):
         if not hub.is_watched(self.session.name, "question_run", run.id):
             hub.watch_run(self.session, run, question_id=self.question_id, cleanroom_id=self.room_id)
 
-    def on_run_updated(self, message: Any) -> None:
-        event = message.event
-        snap = getattr(event, "new", None) or getattr(event, "run", None)
-        if snap is None or snap.object_id != self.run_id or snap.kind != "question_run" or snap.raw is None:
+    def on_run_status(self, message: RunStatus) -> None:
+        snap = message.snapshot
+        if snap.object_id != self.run_id or snap.kind != QUESTION_RUN or snap.raw is None:
             return
         self._paint_run(snap.raw)
         self._as_of["run"] = snap.polled_at or self._as_of.get("run")

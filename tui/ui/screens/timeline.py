@@ -22,6 +22,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
+from ...core import liveramp as lr
 from ...core.eventlog import (
     ListFeed,
     TimelineEntry,
@@ -30,6 +31,7 @@ from ...core.eventlog import (
     run_entries,
     write_timeline,
 )
+from ...core.reads import Read
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
@@ -43,16 +45,8 @@ from ..widgets.load_state import LoadState
 from .base import BaseScreen
 from .events import short_time
 
-#: runs per question and flow runs per flow read for a room timeline (one list call each)
-RUNS_PER_LIST = 100
 #: how many of the newest runs get their audit read in a room timeline
 AUDITS = 10
-
-
-def _m() -> Any:
-    from ...api.liveramp import models
-
-    return models
 
 
 def room_timeline_target(session: Session, room: Target) -> Target:
@@ -142,10 +136,10 @@ class TimelineScreen(BaseScreen):
             text += " · loading…"
         self.query_one("#timeline-status", Static).update(Text(text))
 
-    async def _piece(self, key: str, *, kind: str, cache_key: str, call: Any, model: Any,
-                     build: Any) -> Any:
-        """Cached value painted first, then the fresh one; returns the value (None on failure)."""
-        cached = self.session.cached(kind, cache_key, model)
+    async def _piece(self, key: str, read: Read[Any], *, build: Any) -> Any:
+        """Cached value painted first, then the fresh one; returns the value (None on failure).
+        A status read refused by the budget keeps the cached value (the state says until when)."""
+        cached = self.session.cached(read)
         if cached is not None:
             self._pieces[key] = build(cached.value)
             self._as_of.setdefault(key, cached.fetched_at)
@@ -154,7 +148,7 @@ class TimelineScreen(BaseScreen):
         self._pending.add(key)
         self.update_chrome()
         try:
-            fresh = await self.session.load(kind, cache_key, call, model)
+            fresh = await self.session.load(read)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -187,37 +181,27 @@ class TimelineScreen(BaseScreen):
 
     async def _load_run(self) -> None:
         """A run's question history plus the run's own audit."""
-        m = _m()
         run = self.parent_target
         question = run.path[-1] if run.path else None
         if question is not None and question.kind == "question":
-            await self._piece(f"runs:{question.id}", kind="question-runs", cache_key=question.id,
-                              call=lambda c: c.list_runs(question.id, limit=RUNS_PER_LIST),
-                              model=list[m.QuestionRun], build=lambda runs: self._run_entries(runs, question))
+            await self._piece(f"runs:{question.id}", lr.runs_of(question.id),
+                              build=lambda runs: self._run_entries(runs, question))
         else:
-            await self._piece(f"run:{run.id}", kind="run", cache_key=run.id, call=lambda c: c.get_run(run.id),
-                              model=m.QuestionRun, build=lambda r: self._run_entries([r], run))
-        await self._piece(f"audit:{run.id}", kind="run-audit", cache_key=run.id,
-                          call=lambda c: c.run_audit(run.id), model=m.RunAudit,
-                          build=lambda a: self._audit_entries(run, a))
+            await self._piece(f"run:{run.id}", lr.run(run.id), build=lambda r: self._run_entries([r], run))
+        await self._piece(f"audit:{run.id}", lr.run_audit(run.id), build=lambda a: self._audit_entries(run, a))
         self._done()
 
     async def _load_room(self) -> None:
-        m = _m()
         room = self.parent_target
-        questions = await self._piece("questions", kind="questions", cache_key=room.id,
-                                      call=lambda c: c.list_cleanroom_questions(room.id),
-                                      model=list[m.CleanRoomQuestion], build=lambda _qs: [])
+        questions = await self._piece("questions", lr.questions_of(room.id), build=lambda _qs: [])
         all_runs: list[tuple[Any, Target]] = []
         for q in questions or []:
             qt = Target("question", q.id, q.name, self.session.name, q.display_id, path=(*room.path, room))
-            runs = await self._piece(f"runs:{q.id}", kind="question-runs", cache_key=q.id,
-                                     call=lambda c, qid=q.id: c.list_runs(qid, limit=RUNS_PER_LIST),
-                                     model=list[m.QuestionRun], build=lambda rs, qt=qt: self._run_entries(rs, qt))
+            runs = await self._piece(f"runs:{q.id}", lr.runs_of(q.id),
+                                     build=lambda rs, qt=qt: self._run_entries(rs, qt))
             for run in runs or []:
                 all_runs.append((run, qt))
-        flows = await self._piece("flows", kind="flows", cache_key=room.id, call=lambda c: c.list_flows(room.id),
-                                  model=m.FlowList, build=lambda _f: [])
+        flows = await self._piece("flows", lr.flows_of(room.id), build=lambda _f: [])
         for flow in (flows.clean_room_flows if flows is not None else []):
             ft = Target("flow", flow.id, flow.name or flow.display_id, self.session.name, flow.display_id,
                         path=(*room.path, room))
@@ -232,15 +216,12 @@ class TimelineScreen(BaseScreen):
                         out.append(entry)
                 return out
 
-            await self._piece(f"flow-runs:{flow.id}", kind="flow-runs-list", cache_key=f"{room.id}:{flow.id}",
-                              call=lambda c, fid=flow.id: c.list_flow_runs(room.id, fid, limit=RUNS_PER_LIST),
-                              model=m.FlowRunList, build=build)
+            await self._piece(f"flow-runs:{flow.id}", lr.flow_runs_of(room.id, flow.id), build=build)
         newest = sorted(all_runs, key=lambda p: p[0].submitted_at.timestamp() if p[0].submitted_at else 0,
                         reverse=True)[:AUDITS]
         for run, qt in newest:
             rt = Target("run", run.id, run.name or run.id, self.session.name, path=(*qt.path, qt))
-            await self._piece(f"audit:{run.id}", kind="run-audit", cache_key=run.id,
-                              call=lambda c, rid=run.id: c.run_audit(rid), model=m.RunAudit,
+            await self._piece(f"audit:{run.id}", lr.run_audit(run.id),
                               build=lambda a, rt=rt: self._audit_entries(rt, a))
         self._done()
 

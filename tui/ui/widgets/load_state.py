@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ...core.reads import BudgetWait
 from ...core.sanitize import plain
 
 
@@ -30,6 +31,13 @@ def describe_error(exc: BaseException) -> Text:
             text.append(f"\n  request id {plain(exc.request_id, 80)}", style="dim")
         if exc.hint:
             text.append(f"\n  {exc.hint}", style="italic")
+    elif isinstance(exc, BudgetWait):
+        # a status read the budget ledger refused: not an error of the platform, a wait
+        from ..text import clock
+
+        text.append("⏸ Budget: ", style="bold yellow")
+        text.append(plain(f"{exc.reason} for {exc.obj}; next read at {clock(exc.next_at)}", 300))
+        text.append("\n  LiveRamp allows 20 status reads per object per hour.", style="italic")
     elif isinstance(exc, PermissionError):
         text.append("✗ Refused: ", style="bold red")
         text.append(plain(str(exc), 300))
@@ -69,6 +77,8 @@ class LoadState(Static):
         text = describe_error(exc)
         if have_data:
             text.append("\n  Showing the last data fetched.", style="dim")
+        elif isinstance(exc, BudgetWait):
+            text.append("\n  Nothing cached for this yet.", style="dim")
         elif getattr(exc, "offline", False):
             text.append("\n  Nothing cached for this yet: it loads once the platform answers.", style="dim")
         self.update(text)
