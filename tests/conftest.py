@@ -23,8 +23,10 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 pytest.register_assert_rewrite("tests.helpers")  # its asserts explain themselves, as in a conftest
 
-from tests.helpers import Backoff, Gate  # noqa: E402
+from tests.helpers import Backoff, Gate, install_loop_idle  # noqa: E402
 from tui.emulator import ManualClock  # noqa: E402
+
+install_loop_idle()  # pilot.pause()/press() wait for the event loop, not for 20 ms of wall time
 
 
 @pytest.fixture(autouse=True)
