@@ -1,7 +1,9 @@
-"""Headless commands end to end: ``python -m tui …`` in a subprocess against a served emulator.
+"""Headless commands end to end against a served emulator: ``tui.cli.main(argv)`` in this process
+for what the commands answer, and ``python -m tui …`` in a subprocess where the process is the
+subject (the fast path's stdlib-only start, the console script, following, signals, usage errors).
 
-Every call also proves the command never imported Textual (the subprocess reports
-``'textual' in sys.modules`` after ``main`` returned) and that stdout holds only data.
+Every subprocess call also proves the command never imported Textual (the subprocess reports
+``'textual' in sys.modules`` after ``main`` returned); every call checks that stdout holds only data.
 """
 
 from __future__ import annotations
@@ -45,7 +47,13 @@ def emu(clock):
 
 @pytest.fixture(scope="module")
 def cli(emu, tmp_path_factory) -> Cli:
-    return Cli(tmp_path_factory.mktemp("headless"), emu.base_url)
+    return Cli(tmp_path_factory.mktemp("headless"), emu.base_url, in_process=True)
+
+
+@pytest.fixture(scope="module")
+def process(cli) -> Cli:
+    """The same CLI (config, dirs) as a subprocess."""
+    return cli.as_subprocess()
 
 
 # --------------------------------------------------------------------------- reads
@@ -84,15 +92,15 @@ def test_runs_filters_and_second_call_needs_no_token(cli, emu):
     assert len(table.stdout.splitlines()) == 4
 
 
-def test_quick_path_serves_warm_reads_without_the_client_stack(cli, emu):
+def test_quick_path_serves_warm_reads_without_the_client_stack(process, emu):
     question = emu.liveramp.find_question(QUESTION)
-    first = cli("runs", "--question", question.id, "--json")
-    again = cli("runs", "--question", question.id, "--json")
+    first = process("runs", "--question", question.id, "--json")
+    again = process("runs", "--question", question.id, "--json")
     assert first.returncode == again.returncode == 0
     assert QUICK in again.stderr  # token cached, answer fits the canonical shape: stdlib HTTP only
     assert [r["id"] for r in json.loads(again.stdout)] == [r["id"] for r in json.loads(first.stdout)]
     run_id = json.loads(again.stdout)[0]["id"]
-    detail = cli("run", run_id, "--json")
+    detail = process("run", run_id, "--json")
     assert QUICK in detail.stderr and json.loads(detail.stdout)["questionDisplayId"] == QUESTION
 
 
@@ -147,11 +155,11 @@ def test_events_filters_as_in_the_api(cli, emu):
     assert cli("events", collab.id, "--type", "NO_SUCH_TYPE").returncode == 2
 
 
-def test_events_follow_prints_new_events_until_interrupted(cli, emu, clock):
+def test_events_follow_prints_new_events_until_interrupted(process, emu, clock):
     from tui.emulator.infosum.events import EventDetail
 
     collab = next(c for c in emu.infosum.collaborations.values() if c.status == "STATUS_ACTIVE")
-    proc = cli.popen("events", collab.id, "--follow", "--jsonl", "--limit", "3", "--interval", "0.2")
+    proc = process.popen("events", collab.id, "--follow", "--jsonl", "--limit", "3", "--interval", "0.2")
     out = lines_of(proc.stdout)
     try:
         first = [json.loads(out.get(timeout=30)) for _ in range(3)]
@@ -221,13 +229,14 @@ def test_launch_then_watch_until_done(cli, clock):
 
 # --------------------------------------------------------------------------- exit codes
 
-def test_usage_errors_exit_2(cli):
-    assert cli("runs", "--bogus").returncode == 2
-    assert cli("runs", "--since", "yesterday").returncode == 2
-    assert cli("runs", "--room", "CR-000000").returncode == 2
-    assert cli("runs", "--profile", "nope").returncode == 2
-    assert cli("events", "CLB.x", "--follow", "--json").returncode == 2
-    assert cli("watch", "x", "--timeout", "3").returncode == 2
+def test_usage_errors_exit_2(process):
+    """The process's own exit codes (argparse exits; the rest are returned by main)."""
+    assert process("runs", "--bogus").returncode == 2
+    assert process("runs", "--since", "yesterday").returncode == 2
+    assert process("runs", "--room", "CR-000000").returncode == 2
+    assert process("runs", "--profile", "nope").returncode == 2
+    assert process("events", "CLB.x", "--follow", "--json").returncode == 2
+    assert process("watch", "x", "--timeout", "3").returncode == 2
 
 
 def test_api_errors_exit_3(cli, tmp_path):
@@ -250,7 +259,7 @@ def _base_url(cli: Cli) -> str:
 
 def test_offline_answers_from_cache_with_exit_4(tmp_path, clock):
     with served(EmulatorOptions(seed=7, clock=clock)) as emulator:
-        cli = Cli(tmp_path, emulator.base_url)
+        cli = Cli(tmp_path, emulator.base_url, in_process=True)
         fresh = cli.json("runs", "--question", QUESTION)
     # the emulator is gone: same question, answered from the cache
     stale = cli("runs", "--question", QUESTION, "--json")
