@@ -29,6 +29,17 @@ from tui.emulator import ManualClock  # noqa: E402
 install_loop_idle()  # pilot.pause()/press() wait for the event loop, not for 20 ms of wall time
 
 
+#: the longest tests (20-75 s of wall time each: a pty walk, the vendor SDK's processes, chromium, an
+#: hour of watching): run first, so that under xdist they overlap the short ones instead of being the
+#: last tests a worker runs while the other worker sits idle
+LONG_FIRST = ("tests/faults/test_byte_stream.py", "tests/e2e/test_vendor_sdk.py", "tests/browser/",
+              "tests/ui/test_budget_strict.py", "tests/ui/test_snapshots.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_FIRST))  # stable: modules stay together
+
+
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path, monkeypatch):
     from tui.ui.text import set_display_timezone
