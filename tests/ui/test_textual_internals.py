@@ -184,29 +184,3 @@ def textual_instance_names(cls: type) -> set[str]:
         return set(vars(cls()))
     except Exception:  # screens and apps want arguments or a running app: their class names suffice
         return set()
-
-
-def test_the_wait_for_idle_the_tests_replace():
-    """tests/helpers.py (``install_loop_idle``) swaps Textual's ``wait_for_idle`` as imported by
-    ``textual.app`` (``_press_keys``) and ``textual.pilot`` (``pause``) for an event-loop wait, which
-    reads asyncio's ``loop._ready``. If Textual moves either, key presses and pauses would go back to
-    sleeping 20 ms of wall time each (or more) without any test failing: so check here."""
-    import asyncio
-    from collections import deque
-
-    import textual._wait
-    import textual.app
-    import textual.pilot
-    from textual.pilot import Pilot
-
-    from tests.helpers import loop_idle
-
-    assert textual.app.wait_for_idle is loop_idle and textual.pilot.wait_for_idle is loop_idle
-    assert list(inspect.signature(textual._wait.wait_for_idle).parameters) == ["min_sleep", "max_sleep"]
-    assert "wait_for_idle(0)" in inspect.getsource(App._press_keys)
-    assert "wait_for_idle(0)" in inspect.getsource(Pilot.pause)
-    loop = asyncio.new_event_loop()
-    try:
-        assert isinstance(loop._ready, deque)
-    finally:
-        loop.close()
