@@ -23,11 +23,8 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 pytest.register_assert_rewrite("tests.helpers")  # its asserts explain themselves, as in a conftest
 
-from tests.helpers import Backoff, Gate, install_loop_idle  # noqa: E402
+from tests.helpers import Backoff, Gate  # noqa: E402
 from tui.emulator import ManualClock  # noqa: E402
-
-install_loop_idle()  # pilot.pause()/press() wait for the event loop, not for 20 ms of wall time
-
 
 #: the longest tests (20-75 s of wall time each: a pty walk, the vendor SDK's processes, chromium, an
 #: hour of watching): run first, so that under xdist they overlap the short ones instead of being the

@@ -45,30 +45,6 @@ SNAPSHOTS = Path(__file__).parent / "ui" / "snapshots"
 
 # --------------------------------------------------------------------------- Pilot
 
-async def loop_idle(min_sleep: float = 0, max_sleep: float = 1) -> None:
-    """Textual's ``wait_for_idle`` for tests, without the wall clock: yield until nothing else in
-    the event loop is ready to run (every message pump, worker and emulator call is waiting).
-
-    Textual's own version sleeps at least 20 ms per call and then until the process's CPU time
-    stops moving (up to 1 s): every ``pilot.pause()`` and every key press paid it, ~40 % of the
-    suite's wall time, and on a loaded machine it could still return mid-work. Work in threads is
-    awaited by ``wait_for_workers`` (``asyncio.to_thread`` runs inside workers)."""
-    loop = asyncio.get_running_loop()
-    for _ in range(1000):  # a chain of messages settles in a few rounds; 1000 bounds a busy loop
-        await asyncio.sleep(0)
-        if not loop._ready:  # type: ignore[attr-defined]  # only our own wake-up was pending
-            return
-
-
-def install_loop_idle() -> None:
-    """Use :func:`loop_idle` wherever Textual waits for idle (pilot.pause, pilot.press)."""
-    import textual.app
-    import textual.pilot
-
-    textual.app.wait_for_idle = loop_idle
-    textual.pilot.wait_for_idle = loop_idle
-
-
 async def wait_for_workers(pilot: Pilot, rounds: int = 40) -> None:
     """Wait until no worker is pending or running and no load is scheduled for the next frame
     (workers start further workers; the home screen starts loading after its first frame)."""
