@@ -32,7 +32,10 @@ async def test_pause_shows_the_exact_request_is_journaled_and_sent_once(make_app
         await press(pilot, "p")
         assert type(app.screen).__name__ == "ConfirmScreen"
         path = f"/v1/cleanroom-questions/{q.id}/cleanroom-question-run-schedules/{schedule.id}"
-        assert f'PATCH {path}  {{"active": false}}' in app.screen.body.plain
+        body = app.screen.body.plain
+        # the documented input as read (every field unchanged), plus the read model's "active"
+        assert f'PATCH {path}  {{"name": ' in body and '"repeatFrequency": ' in body
+        assert '"startSchedule": ' in body and '"parameters": [' in body and '"active": false}' in body
         await press(pilot, "tab", "enter")
         await wait_for_workers(pilot)
         assert schedule.active is False
