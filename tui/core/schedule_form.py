@@ -40,6 +40,7 @@ from .params import (
     parse_timestamp,
     validate_values,
 )
+from .sanitize import plain
 
 #: the cadence fields' node: their keys are ``schedule/<input field>``
 CADENCE = "schedule"
@@ -176,8 +177,11 @@ class ScheduleForm(_FormBase):
                 value = f"{value}m"
             form.values[f.key] = value
         form._make_inert()
-        form.name = schedule.name or form.suggest_name()
-        form.name_edited = bool(schedule.name)
+        name = plain(schedule.name or "", None)  # the platform's text: shown and sent inert
+        if name != (schedule.name or ""):
+            form.notes[NAME_KEY] = "The name held control or invisible characters: shown and sent as here."
+        form.name = name or form.suggest_name()
+        form.name_edited = bool(name)
         return form
 
     # ------------------------------------------------------------------ fields
