@@ -117,6 +117,9 @@ COMMANDS: tuple[Command, ...] = (
             "collaboration", write=True, show=False),
     Command("leave-collaboration", "L", "leave_collaboration", "Leave",
             "Leave this collaboration (members only)", "collaboration", write=True, show=False),
+    Command("new-collaboration", "n", "new_collaboration", "New collaboration",
+            "Create an InfoSum collaboration (home, InfoSum profile): name, members and their rights — "
+            "members cannot be added later", "collaboration", write=True),
     # event logs and timelines (screens/events.py, screens/timeline.py)
     Command("open-log", "v", "open_log", "Event log",
             "Open the collaboration's event log (live, filterable, exportable)", "log"),

@@ -14,6 +14,7 @@ from ...core import infosum as isum
 from ...core import liveramp as lr
 from ...core.sanitize import plain
 from ...core.session import Session
+from ..bindings import bindings
 from ..jump_index import Target
 from ..text import count, join, safe, state_text, when
 from ..widgets.load_state import LoadState
@@ -40,6 +41,8 @@ def collaboration_target(session: Session, collab: Any) -> Target:
 
 
 class HomeScreen(BaseScreen):
+    BINDINGS = bindings("new-collaboration")
+
     def __init__(self, sessions: Sequence[Session]) -> None:
         super().__init__(sessions[0] if sessions else None)
         self.sessions = list(sessions)
@@ -204,3 +207,24 @@ class HomeScreen(BaseScreen):
             target = collaboration_target(session, row.payload) if row.payload is not None else \
                 Target("collaboration", row.key, name, session.name)
         self.cr_app.open(session, target)
+
+    # ------------------------------------------------------------------ create (issue 20.4)
+    def action_new_collaboration(self) -> None:
+        """``n``: a new collaboration on the focused InfoSum profile (else the first one shown)."""
+        from .collab_form import CollabCreateScreen
+
+        infosum = [s for s in self.sessions if s.platform == "infosum"]
+        focused = self.focused
+        table_id = focused.id if isinstance(focused, ResourceTable) and focused.id else ""
+        index = int(table_id.rsplit("-", 1)[-1]) if table_id.startswith("table-") else -1
+        session = self.sessions[index] if 0 <= index < len(self.sessions) else None
+        session = session if session is not None and session.platform == "infosum" else \
+            (infosum[0] if infosum else None)
+        if session is None:
+            self.notify("Collaborations are created on an InfoSum profile: none is shown here.", markup=False)
+            return
+        if session.readonly:
+            self.notify("Read-only mode: collaborations cannot be created.", title="Refused", severity="warning",
+                        markup=False)
+            return
+        self.app.push_screen(CollabCreateScreen(session, origin=self))
