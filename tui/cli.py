@@ -9,7 +9,7 @@ import os
 import sys
 
 #: the headless commands (as ``tui.headless.parser.COMMANDS``; a test keeps the two equal)
-HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
+HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules", "collaborations")
 COMMANDS = ("emulator", "cache", "serve", *HEADLESS)
 #: headless commands that read once and exit (no polling loop, no prompt)
 ONE_SHOT = ("rooms", "runs", "run", "status", "schedules")

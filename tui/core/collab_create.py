@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .journaled import Recovered, journaled
+from .journaled import Recovered, journaled, lost
 from .reads import Write
 from .sanitize import plain
 
@@ -153,4 +153,4 @@ def created_id(answer: Any) -> str:
 
 
 __all__ = ["MAX_NAME", "PATH", "RIGHTS", "CollabForm", "Member", "Recovered", "company_problem", "create",
-           "created_id", "journal_create", "rights_of", "rights_text"]
+           "created_id", "journal_create", "lost", "rights_of", "rights_text"]

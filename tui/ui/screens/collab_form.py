@@ -60,7 +60,8 @@ class CollabCreateScreen(BaseScreen):
     CollabCreateScreen Input { width: 100%; max-width: 80; }
     CollabCreateScreen .rights { height: auto; }
     CollabCreateScreen .member { height: auto; }
-    CollabCreateScreen .member Input { width: 40; }
+    CollabCreateScreen .member Input { width: 36; }
+    CollabCreateScreen .member Button { min-width: 10; width: 10; }
     CollabCreateScreen .error { height: auto; color: $text-error; text-style: bold; }
     CollabCreateScreen #collab-buttons { height: auto; padding: 0 1; }
     CollabCreateScreen #collab-buttons Button { margin-right: 2; }
@@ -133,6 +134,8 @@ class CollabCreateScreen(BaseScreen):
         except Exception as exc:  # the form still works; the checks against known ids do not
             state.failed(exc, have_data=True)
             return
+        self._as_of["collab-context"] = session.repo.now()
+        self.update_chrome()
         self.form.own_id = str(me.get("id") or "")
         known: dict[str, str] = {}
         for c in collabs:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Static
 
@@ -51,6 +52,8 @@ class FormFieldValidator(Validator):
 
 class ScheduleScreen(LaunchScreen):
     """The form; ``schedule`` is the one being edited (None: a new schedule)."""
+
+    BINDINGS = [Binding("ctrl+s", "review", "Review schedule", show=True)]
 
     def __init__(self, session: Session, question: Target, schedule: Any = None, *, origin: Any = None,
                  on_saved: Callable[[], Any] | None = None) -> None:
@@ -131,9 +134,6 @@ class ScheduleScreen(LaunchScreen):
         if self.session.readonly:
             text.append("Read-only: schedules cannot be created or changed (started with --readonly or a "
                         "read_only profile).", style="bold")
-        else:
-            text.append("Runs the schedule starts count against the hourly creation budget when they start.",
-                        style="dim")
         label.update(text)
         label.set_class(self.session.readonly, "-empty")
         button.label = "Review schedule"
