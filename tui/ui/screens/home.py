@@ -51,6 +51,11 @@ class HomeScreen(BaseScreen):
         #: each section's title: (what, how many), for re-titling while a ``/`` filter is kept
         self._counts: dict[int, tuple[str, int]] = {}
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_collaboration" and not any(s.platform == "infosum" for s in self.sessions):
+            return False  # no InfoSum profile shown: the key is not offered
+        return super().check_action(action, parameters)
+
     def header_sessions(self) -> list[Session]:
         return self.sessions
 
