@@ -63,3 +63,35 @@ async def test_create_schedule_under_fault(make_app, clock, fault):
             assert table(app, "#schedules-pane").row(made[0].id) is not None
         else:
             assert type(app.screen).__name__ == "ScheduleScreen"  # nothing made: the form stays to try again
+
+
+@pytest.mark.parametrize("fault", ["drop-after", "drop-before", "503", "429"])
+async def test_pause_under_fault_is_sent_once_and_journaled(make_app, clock, fault):
+    store = Store.in_memory(now=clock.now)
+    app = make_app(store=store)
+    emu = emulator_of(app)
+    world, chaos = emu.state.liveramp, emu.state.chaos
+    schedule = next(s for s in world.schedules.values() if s.active)
+    q = world.questions[schedule.question_id]
+    async with app.run_test(size=SIZE) as pilot:
+        s = session(app, "liveramp")
+        app.open(s, Target("question", q.id, q.title, s.name, q.display_id))
+        await wait_for_workers(pilot)
+        app.screen.show_tab("schedules")
+        await wait_for_workers(pilot)
+        pane = table(app, "#schedules-pane")
+        pane.focus()
+        assert pane.select_key(schedule.id)
+        chaos.set(f"PATCH /v1/cleanroom-questions/*={fault}")
+        await press(pilot, "p", "tab", "enter")
+        await wait_for_workers(pilot)
+        assert chaos.count(fault) == 1, "sent exactly once, never retried"
+        chaos.clear()
+        assert schedule.active is (fault != "drop-after")
+        messages = " ".join(str(n.message) for n in app._notifications)
+        assert app._exception is None and "Traceback" not in messages
+        unresolved = store.journal_unresolved("demo-liveramp")
+        if fault == "429":  # the platform said no: settled as failed, nothing to check
+            assert unresolved == [] and store.journal_for_object("demo-liveramp", schedule.id) is None
+        else:  # an answer that never came stays "lost" for a person to check (a change cannot be listed)
+            assert [(e.target, e.state) for e in unresolved] == [(f"schedule:{q.id}:{schedule.id}", "lost")]
