@@ -233,7 +233,8 @@ class QuestionScreen(TabbedScreen):
                 yes_no(s.active), when(s.start_date_time), when(s.end_date_time),
                 Text(plain(", ".join(f"{k}={v.value}" for k, v in s.parameters.items()), 200))),
                 copy_id=s.display_id or s.id, payload=s) for s in items)
-            pane.set_title(f"Schedules · {len(items)}")
+            keys = "" if self.session.readonly else " · n new · E/enter edit · p pause/resume · x delete"
+            pane.set_title(f"Schedules · {len(items)}{keys}")
 
         await self.fetch("schedules", lr.schedules_of(self.qid), paint=paint, state=pane.state,
                          what="schedules")

@@ -115,6 +115,14 @@ class ScheduleScreen(LaunchScreen):
                 Text("A distinct name (it follows the cadence until you edit it)", style="dim"))
         self.refresh_budget()
 
+    def _field_block(self, key: str, label: Text, widget: Any, hint: Text) -> Any:
+        f = next((f for f in self.form.fields if f.key == key), None) if self.form is not None else None
+        if f is not None and f.node == CADENCE:  # the cadence's own words, not a parameter's
+            hint = Text(f.description, style="dim")
+        elif f is not None and f.kind == DATE:
+            hint.append(" · or days relative to each run: -7, -1m (months)", style="dim")
+        return super()._field_block(key, label, widget, hint)
+
     def _input_for(self, f: ParamField, wid: str, value: str) -> Any:
         widget = super()._input_for(f, wid, value)
         if isinstance(widget, Input):
