@@ -144,7 +144,7 @@ class ScheduleScreen(LaunchScreen):
                         "read_only profile).", style="bold")
         label.update(text)
         label.set_class(self.session.readonly, "-empty")
-        button.label = "Review schedule"
+        button.label = "Review"  # (a wider label wraps in the launch form's button)
         button.disabled = self.session.readonly or self.form is None or self._sending
 
     # ------------------------------------------------------------------ sending
