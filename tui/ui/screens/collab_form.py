@@ -121,6 +121,10 @@ class CollabCreateScreen(BaseScreen):
     def initial_load(self) -> None:
         self.action_add_member()
         self.query_one("#c-name", Input).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        """``r``: read the company and its collaborations again (the form keeps what was typed)."""
         self.start("collab-context", self._load_context())
 
     async def _load_context(self) -> None:
@@ -128,12 +132,14 @@ class CollabCreateScreen(BaseScreen):
         session = self.session
         assert session is not None
         state = self.query_one("#collab-state", LoadState)
+        state.loading("your company and its collaborations")
         try:
             me = (await session.load(isum.identity())).value
             collabs = (await session.load(isum.collaborations())).value
-        except Exception as exc:  # the form still works; the checks against known ids do not
-            state.failed(exc, have_data=True)
+        except Exception as exc:  # the form still works; the checks against known ids wait (r retries)
+            state.failed(exc)
             return
+        state.idle()
         self._as_of["collab-context"] = session.repo.now()
         self.update_chrome()
         self.form.own_id = str(me.get("id") or "")
