@@ -63,9 +63,7 @@ async def _schedule_form(pilot):
 
 # ------------------------------------------------------------------ every fault
 
-@pytest.mark.parametrize("fault", [pytest.param(f, id=f"schedule-form.{f}") for f in FORM_FAULTS])
-async def test_screen_survives_fault(make_app, clock, gate, fault):
-    app = make_app(store=Store.in_memory(now=clock.now))
+async def _schedule_form_drill(app, gate, fault) -> None:
     chaos = emulator_of(app).state.chaos
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_workers(pilot)
@@ -102,9 +100,7 @@ async def test_screen_survives_fault(make_app, clock, gate, fault):
         assert not screen.query_one("#launch-go").disabled
 
 
-@pytest.mark.parametrize("fault", [pytest.param(f, id=f"collaboration-form.{f}") for f in FORM_FAULTS])
-async def test_collaboration_form_survives_fault(make_app, clock, gate, fault):
-    app = make_app(store=Store.in_memory(now=clock.now))
+async def _collaboration_form_drill(app, gate, fault) -> None:
     chaos = emulator_of(app).state.chaos
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_workers(pilot)
@@ -136,6 +132,16 @@ async def test_collaboration_form_survives_fault(make_app, clock, gate, fault):
         await wait_for_workers(pilot)
         assert not errors(app) and screen.form.own_id and screen.form.known, assert_sane(app)
         assert screen.query_one("#c-name", Input).value == "kept"
+
+
+DRILLS = {"schedule-form": _schedule_form_drill, "collaboration-form": _collaboration_form_drill}
+
+
+#: ids "screen.fault": rows and columns of README's reliability matrix
+@pytest.mark.parametrize(("screen", "fault"), [pytest.param(screen, f, id=f"{screen}.{f}")
+                                               for screen in DRILLS for f in FORM_FAULTS])
+async def test_screen_survives_fault(make_app, clock, gate, screen, fault):
+    await DRILLS[screen](make_app(store=Store.in_memory(now=clock.now)), gate, fault)
 
 
 # ------------------------------------------------------------------ hostile strings
