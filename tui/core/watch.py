@@ -19,16 +19,16 @@ number of profiles. How it polls:
   :class:`RunFinished` (``run``, ``lifecycle``, ``reason`` from ``failureReason``/``runMessage`` or
   the InfoSum error; ``result`` for a finished InfoSum query), then the run drops out of the watch
   list; :class:`PollFailed` and :class:`RunGone` (404) for trouble. Delivered to callbacks
-  (:meth:`Watcher.subscribe`) and to async iterators (:meth:`Watcher.events`).
+  (:meth:`Watcher.subscribe`).
 
 The schedule is driven by an injected clock: :meth:`Watcher.tick` polls what is due at ``now`` and
 :meth:`Watcher.next_wake` says when something is due next, so tests and benchmarks step through a
-simulated hour without sleeping. :meth:`Watcher.run_forever` is the thin real-time loop: it sleeps
-until ``next_wake()`` and schedules the next poll only after the previous one finished (Dolphie-style).
+simulated hour without sleeping. The real-time loop is the runs board's
+(:meth:`tui.core.board.RunsBoard.run`, the one polling loop of the TUI and ``cleanroom-tui watch``).
 
 API::
 
-    watcher = Watcher(store=None, now=None, on_event=None, sleep=None)
+    watcher = Watcher(store=None, now=None, on_event=None)
     watcher.attach(session_or_client, profile=None, budget=None, ledger=None) -> BudgetLedger
     watcher.restore() -> int                                  # re-watch what the store remembers
     watcher.watch_question_run(profile, question_id, run_id, name="", cleanroom_id=None, run=None, launched=True)
@@ -38,8 +38,8 @@ API::
     watcher.unwatch(profile, kind, object_id); watcher.poke(profile, kind, object_id)
     watcher.items() -> [WatchedRun]; watcher.snapshots() -> [RunSnapshot]
     watcher.plan(now=None) -> [PlannedPoll]; watcher.next_wake() -> datetime | None
-    await watcher.tick(now=None) -> [WatchEvent]; await watcher.run_forever(); watcher.stop()
-    watcher.subscribe(callback) -> unsubscribe; async for event in watcher.events(): ...
+    await watcher.tick(now=None) -> [WatchEvent]; watcher.on_reschedule(waker)
+    watcher.subscribe(callback) -> unsubscribe
     watcher.reads_left_this_hour(profile, object_id, kind=QUESTION_RUN) -> int | None
     watcher.budget_meter(profile) -> BudgetMeter; watcher.summary(profile) -> str
     watcher.calls -> Counter of polls by operation (list_runs, get_run, list_flow_runs, get_flow_run, query_status)
@@ -51,11 +51,10 @@ run ages are measured from when the watch started, not from ``submittedAt``.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,7 +76,6 @@ from .status import (
 log = logging.getLogger("tui.core.watch")
 
 Now = Callable[[], datetime]
-Sleep = Callable[[float], Awaitable[None]]
 
 
 #: the interval doubles once the run is this many intervals old
@@ -88,8 +86,6 @@ INFOSUM_MAX_S = 30.0
 INFOSUM_429_S = 60.0
 #: runs per list call (SPEC maximum for question runs; flow-run lists document no maximum)
 LIST_LIMIT = 100
-#: how long run_forever sleeps when nothing is watched (it is woken early when something is added)
-IDLE_S = 60.0
 
 Key = tuple[str, str, str]  # (profile, kind, object_id)
 
@@ -258,17 +254,13 @@ def _lr_floor(budget: Budget) -> float:
 # --------------------------------------------------------------------------- the watcher
 
 class Watcher:
-    def __init__(self, store: Any = None, *, now: Now | None = None, on_event: Listener | None = None,
-                 sleep: Sleep | None = None) -> None:
+    def __init__(self, store: Any = None, *, now: Now | None = None, on_event: Listener | None = None) -> None:
         self.store = store
         self._now = now or utcnow
-        self._sleep = sleep
         self._profiles: dict[str, _Profile] = {}
         self._items: dict[Key, WatchedRun] = {}
         self._listeners: list[Listener] = [on_event] if on_event else []
-        self._queues: list[asyncio.Queue] = []
-        self._wake: asyncio.Event | None = None
-        self._running = False
+        self._wakers: list[Callable[[], None]] = []
         #: polls made, by operation (what the benchmark compares with naive polling)
         self.calls: Counter[str] = Counter()
 
@@ -645,65 +637,21 @@ class Watcher:
                 self._listeners.remove(listener)
         return unsubscribe
 
-    async def events(self) -> AsyncIterator[WatchEvent]:
-        """Every event from now on, until :meth:`stop` (or the consumer stops iterating)."""
-        queue: asyncio.Queue = asyncio.Queue()
-        self._queues.append(queue)
-        try:
-            while True:
-                event = await queue.get()
-                if event is None:
-                    return
-                yield event
-        finally:
-            with contextlib.suppress(ValueError):
-                self._queues.remove(queue)
-
     def _emit(self, event: WatchEvent) -> None:
         for listener in list(self._listeners):
             try:
                 listener(event)
             except Exception:  # a broken listener must not stop the watcher
                 log.exception("watch listener failed")
-        for queue in self._queues:
-            queue.put_nowait(event)
 
-    # ------------------------------------------------------------------ the real-time loop
+    def on_reschedule(self, waker: Callable[[], None]) -> None:
+        """``waker()`` is called when the plan changes (a run watched, unwatched or poked): the runs
+        board's loop (:class:`tui.core.board.RunsBoard`) wakes up to look at it again."""
+        self._wakers.append(waker)
 
     def _nudge(self) -> None:
-        if self._wake is not None:
-            self._wake.set()
-
-    async def _wait(self, seconds: float) -> None:
-        if self._sleep is not None:
-            await self._sleep(seconds)
-            return
-        if self._wake is None:
-            self._wake = asyncio.Event()
-        self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-
-    async def run_forever(self, *, idle_s: float = IDLE_S) -> None:
-        """Poll until :meth:`stop`: sleep until the next poll is due, poll, repeat. Polls never
-        overlap: the next one is scheduled after the previous one finished."""
-        self._running = True
-        if self._sleep is None and self._wake is None:
-            self._wake = asyncio.Event()
-        while self._running:
-            wake = self.next_wake()
-            now = self._now()
-            if wake is None or wake > now:
-                delay = idle_s if wake is None else min(idle_s, (wake - now).total_seconds())
-                await self._wait(max(0.0, delay))
-                continue
-            await self.tick(now)
-
-    def stop(self) -> None:
-        self._running = False
-        self._nudge()
-        for queue in self._queues:
-            queue.put_nowait(None)
+        for waker in list(self._wakers):
+            waker()
 
     # ------------------------------------------------------------------ budget meter
 
