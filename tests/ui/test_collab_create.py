@@ -4,10 +4,9 @@ cannot be added later and shows the exact request; one POST, journaled; the new 
 
 from __future__ import annotations
 
-import json
-
 from textual.widgets import Checkbox, Input
 
+from tests.helpers import confirmed_body
 from tui.store import Store
 
 from .conftest import SIZE, press, table, wait_for_workers
@@ -60,7 +59,7 @@ async def test_create_checks_ids_confirms_the_exact_request_and_opens_it(make_ap
         assert type(confirm).__name__ == "ConfirmScreen"
         text = confirm.body.plain
         assert "Members cannot be added later" in text
-        sent = json.loads(text.split("POST /api/v2/collaborations  ", 1)[1].split("\n", 1)[0])
+        sent = confirmed_body(text, "POST /api/v2/collaborations")
         assert sent == {
             "name": "Q3 retail measurement", "description": "Reach of the autumn campaign",
             "creator_rights": {"contributor": True, "detailed_logs": False, "operator": True},

@@ -4,9 +4,9 @@ emulator running the new schedule on its clock."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
+from tests.helpers import confirmed_body
 from tui.core import liveramp as lr
 from tui.store import Store
 from tui.ui.jump_index import Target
@@ -76,9 +76,7 @@ async def test_create_checks_fields_shows_the_exact_request_and_runs_on_the_cloc
         confirm = app.screen
         assert type(confirm).__name__ == "ConfirmScreen"
         text = confirm.body.plain
-        path = f"POST /v1/cleanroom-questions/{q.id}/cleanroom-question-run-schedules  "
-        assert path in text
-        sent = json.loads(text.split(path, 1)[1].split("\n", 1)[0])
+        sent = confirmed_body(text, f"POST /v1/cleanroom-questions/{q.id}/cleanroom-question-run-schedules")
         assert sent["name"] == "Nightly reach" and sent["repeatFrequency"] == "WEEKLY"
         assert sent["daysOfWeek"] == ["MON", "THU"] and sent["endSchedule"] == f"{end}T23:59:59Z"
         assert sent["startSchedule"].endswith(":00Z") and "active" not in sent
@@ -117,8 +115,8 @@ async def test_edit_prefills_changes_and_pauses(make_app, clock):
         await _fill(pilot, screen, {"schedule/active": "paused", "schedule/repeatFrequency": "DAILY"})
         await press(pilot, "ctrl+s")
         text = app.screen.body.plain
-        assert f"PATCH /v1/cleanroom-questions/{q.id}/cleanroom-question-run-schedules/{schedule.id}  " in text
-        assert '"repeatFrequency": "DAILY"' in text and '"active": false' in text
+        sent = confirmed_body(text, f"PATCH /v1/cleanroom-questions/{q.id}/cleanroom-question-run-schedules/{schedule.id}")
+        assert sent["repeatFrequency"] == "DAILY" and sent["active"] is False
         await press(pilot, "tab", "enter")
         await wait_for_workers(pilot)
         assert schedule.active is False and schedule.frequency == "DAILY"
