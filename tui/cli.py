@@ -236,9 +236,27 @@ def _tui(args: argparse.Namespace) -> int:
         return 2
     for warning in getattr(cfg, "warnings", []):
         print(f"cleanroom-tui: warning: {warning}", file=sys.stderr)
-    from .ui.app import run
+    store, prefetch = _head_start(profiles, demo_options)
+    from .ui.app import run  # Textual: after the fork, which the child should not inherit
 
-    return run(profiles, demo_options=demo_options, readonly=args.readonly, available=available)
+    return run(profiles, demo_options=demo_options, readonly=args.readonly, available=available,
+               store=store, prefetch=prefetch)
+
+
+def _head_start(profiles: list, demo_options: object) -> tuple[object, object]:
+    """The store, and on a cold demo start (no home screen cached for this world) a process forked
+    to read the home lists while Textual starts (:mod:`tui.core.prefetch`)."""
+    try:
+        from .store import Store
+
+        store = Store.open()
+    except Exception:  # no cache is better than no app
+        return None, None
+    if demo_options is None:
+        return store, None
+    from .core.prefetch import needed, start
+
+    return store, (start(profiles, demo_options) if needed(store, profiles, demo_options) else None)
 
 
 if __name__ == "__main__":  # pragma: no cover

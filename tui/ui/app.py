@@ -21,6 +21,7 @@ from .screens.home import HomeScreen
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Profile
+    from ..core.prefetch import Prefetch
     from ..emulator.options import EmulatorOptions
 
 
@@ -36,6 +37,10 @@ def _actions_provider() -> type:
     return ActionsProvider
 
 
+#: seconds the home screen waits for the head start (a loaded machine) before loading on its own
+HEAD_START_WAIT_S = 5.0
+
+
 class CleanroomApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "cleanroom-tui"
@@ -48,8 +53,14 @@ class CleanroomApp(App):
 
     def __init__(self, sessions: Sequence[Session], *, readonly: bool = False,
                  available: Sequence[Profile] | None = None,
-                 session_factory: Callable[[Profile], Session] | None = None) -> None:
+                 session_factory: Callable[[Profile], Session] | None = None,
+                 prefetch: Prefetch | None = None) -> None:
         super().__init__()
+        #: the cold demo's head start (:mod:`tui.core.prefetch`): the home lists, read by a process
+        #: forked before Textual was imported; the home screen takes it (:meth:`head_start`)
+        self._prefetch = prefetch
+        #: work held back until the head start's rows are painted (None: nothing held)
+        self._held: list[Callable[[], None]] | None = [] if prefetch is not None else None
         #: the sessions on screen now (the profile switcher changes them)
         self.sessions = list(sessions)
         #: every session built so far, by profile name (kept open while the app runs)
@@ -115,9 +126,11 @@ class CleanroomApp(App):
         for warning in sorted(warnings):  # e.g. a corrupt cache file was moved aside
             self.notify(str(warning), title="Cache", severity="warning", markup=False, timeout=10)
         self._listen_to_stores()
-        # calls (and the imports they need) start once the first frame is on screen
-        self.after_frame(self._start_identify)
-        self.after_frame(self._start_watching)
+        # calls (and the imports they need) start once the first frame is on screen — or, on a
+        # cold demo start, once the head start's rows are: importing the clients would hold the
+        # event loop (and the CPU) while those rows wait to be painted
+        self.after_first_rows(self._start_identify)
+        self.after_first_rows(self._start_watching)
 
     def _listen_to_stores(self) -> None:
         """Warnings that appear while the app runs (e.g. the disk fills up and the store starts dropping
@@ -153,6 +166,54 @@ class CleanroomApp(App):
             callback()
 
         self.call_after_refresh(run)
+
+    def after_first_rows(self, callback: Callable[[], None]) -> None:
+        """``after_frame``, but after the head start's rows while they are awaited."""
+        if self._held is not None:
+            self._held.append(callback)
+        else:
+            self.after_frame(callback)
+
+    def head_start(self, paint: Callable[[dict[str, Any] | None], None] | None) -> bool:
+        """Hand the head start's answers to ``paint`` (the home screen), now or when they arrive
+        (None after :data:`HEAD_START_WAIT_S`, or when the child gave none); True if ``paint``
+        will be called. ``paint`` None: not wanted (the home screen had rows): the child is let go.
+        Only the first call gets them: a later home screen (profile switch) loads as usual."""
+        prefetch, self._prefetch = self._prefetch, None
+        if prefetch is None or paint is None:
+            if prefetch is not None:
+                prefetch.close()
+            self._release_held()
+            return False
+        if prefetch.read():
+            self._finish_head_start(prefetch, paint)
+            return True
+        loop = asyncio.get_running_loop()
+        fd = prefetch.fileno()
+
+        def readable() -> None:
+            if prefetch.read():
+                give_up.stop()
+                loop.remove_reader(fd)
+                self._finish_head_start(prefetch, paint)
+
+        def too_late() -> None:
+            loop.remove_reader(fd)
+            prefetch.close()
+            self._finish_head_start(prefetch, paint)
+
+        loop.add_reader(fd, readable)
+        give_up = self.set_timer(HEAD_START_WAIT_S, too_late)
+        return True
+
+    def _finish_head_start(self, prefetch: Prefetch, paint: Callable[[dict[str, Any] | None], None]) -> None:
+        paint(prefetch.answers)
+        self._release_held()
+
+    def _release_held(self) -> None:
+        held, self._held = self._held, None
+        for callback in held or []:
+            self.after_frame(callback)
 
     @property
     def watching(self) -> Any:
@@ -436,14 +497,16 @@ class CleanroomApp(App):
             await self._pop_to_home()
 
 def run(profiles: Sequence[Profile], *, demo_options: EmulatorOptions | None = None,
-        readonly: bool = False, store: Any = None, available: Sequence[Profile] | None = None) -> int:
+        readonly: bool = False, store: Any = None, available: Sequence[Profile] | None = None,
+        prefetch: Prefetch | None = None) -> int:
     """Run the TUI on ``profiles`` (the CLI's entry point). Returns the process exit code.
 
     ``available`` are the profiles the switcher (``P``) offers, by default ``profiles``; the ones
     not started with are connected when first chosen.
 
     ``store`` is the shared cache (``tui.store.Store``); by default the store in the user cache dir
-    (the demo's entries are kept apart per seed and scale: see ``build_sessions``).
+    (the demo's entries are kept apart per seed and scale: see ``build_sessions``). ``prefetch``: the
+    cold demo's head start (:func:`tui.core.prefetch.start`), forked before this module was imported.
     """
     if store is None:
         store = _default_store()
@@ -457,8 +520,12 @@ def run(profiles: Sequence[Profile], *, demo_options: EmulatorOptions | None = N
         return build_sessions([profile], store=store, demo_options=demo_options, readonly=readonly)[0]
 
     app = CleanroomApp(sessions, readonly=readonly, available=available or profiles,
-                       session_factory=factory)
-    app.run()
+                       session_factory=factory, prefetch=prefetch)
+    try:
+        app.run()
+    finally:
+        if prefetch is not None:
+            prefetch.close()  # never taken (the app failed early): the child is not left behind
     return app.return_code or 0
 
 
