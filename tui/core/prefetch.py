@@ -51,7 +51,8 @@ def switched_off(environ: dict[str, str] | None = None) -> bool:
 class Prefetch:
     """The parent's end: the child's pid and the pipe its one JSON answer comes down."""
 
-    def __init__(self, pid: int, fd: int) -> None:
+    def __init__(self, pid: int | None, fd: int) -> None:
+        #: the child to reap (None: the answer comes from elsewhere, e.g. a test's pipe)
         self.pid = pid
         self._fd: int | None = fd
         self._buffer = bytearray()
@@ -97,6 +98,8 @@ class Prefetch:
             return
         os.close(fd)
         self._buffer.clear()
+        if self.pid is None:
+            return
         with contextlib.suppress(ChildProcessError, ProcessLookupError):
             pid, _ = os.waitpid(self.pid, os.WNOHANG)
             if pid == 0:  # still working (given up on): it would only write into a closed pipe
@@ -152,7 +155,7 @@ def _child(profiles: list[Profile], options: EmulatorOptions, fd: int) -> None:
             os.dup2(devnull, std)
         import asyncio
 
-        answers = asyncio.run(_read_all(profiles, options))
+        answers = asyncio.run(read_home(profiles, options))
         data = json.dumps(answers).encode("utf-8")
         view = memoryview(data)
         while view:
@@ -164,7 +167,9 @@ def _child(profiles: list[Profile], options: EmulatorOptions, fd: int) -> None:
         os._exit(code)
 
 
-async def _read_all(profiles: list[Profile], options: EmulatorOptions) -> dict[str, dict[str, list[Any]]]:
+async def read_home(profiles: list[Profile], options: EmulatorOptions) -> dict[str, dict[str, list[Any]]]:
+    """Per profile, the answers the home screen's lists are painted from, read from a world of
+    ``options`` (the child's whole job; tests call it in-process)."""
     from ..emulator.app import create_app
 
     app = create_app(options)
