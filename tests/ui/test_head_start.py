@@ -143,3 +143,17 @@ def test_the_first_rows_of_a_cold_start_cost_no_models_http_library_or_emulator(
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["ids"] and all(i.startswith("CR-") for i in seen["ids"])
     assert seen["heavy"] == []
+
+
+async def test_the_collector_paused_for_the_start_up_runs_again_after_the_first_frame(make_app):
+    import gc
+
+    app = make_app()
+    app.resume_gc = True
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for_workers(pilot)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -26,3 +26,30 @@ def test_emulator_help_lists_its_flags(capsys):
     out = capsys.readouterr().out
     for flag in ("--port", "--seed", "--speed", "--scale", "--strict-limits", "--chaos"):
         assert flag in out
+
+
+def test_an_empty_command_line_means_what_the_parser_would_make_of_it():
+    from tui.cli import build_parser, no_arguments
+
+    assert vars(no_arguments()) == vars(build_parser(None).parse_args([]))
+
+
+def test_a_bare_start_opens_the_demo_with_the_collector_paused_until_the_first_frame(monkeypatch):
+    import gc
+
+    import tui.ui.app
+    from tui.core import prefetch
+
+    seen = {}
+
+    def run(profiles, **kw):
+        seen.update(gc=gc.isenabled(), prefetch=kw["prefetch"], profiles=[p.name for p in profiles])
+        return 0
+
+    monkeypatch.setattr(tui.ui.app, "run", run)
+    monkeypatch.setenv(prefetch.SWITCH_ENV, "0")
+    try:
+        assert main([]) == 0
+    finally:
+        gc.enable()
+    assert seen == {"gc": False, "prefetch": None, "profiles": ["demo-liveramp", "demo-infosum"]}

@@ -7,6 +7,7 @@ imported when it is first opened.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,8 @@ class CleanroomApp(App):
         #: the cold demo's head start (:mod:`tui.core.prefetch`): the home lists, read by a process
         #: forked before Textual was imported; the home screen takes it (:meth:`head_start`)
         self._prefetch = prefetch
+        #: the CLI paused garbage collection for the start-up: back on after the first frame
+        self.resume_gc = False
         #: work held back until the head start's rows are painted (None: nothing held)
         self._held: list[Callable[[], None]] | None = [] if prefetch is not None else None
         #: the sessions on screen now (the profile switcher changes them)
@@ -131,6 +134,8 @@ class CleanroomApp(App):
         # event loop (and the CPU) while those rows wait to be painted
         self.after_first_rows(self._start_identify)
         self.after_first_rows(self._start_watching)
+        if self.resume_gc:
+            self.call_after_refresh(gc.enable)
 
     def _listen_to_stores(self) -> None:
         """Warnings that appear while the app runs (e.g. the disk fills up and the store starts dropping
@@ -521,6 +526,7 @@ def run(profiles: Sequence[Profile], *, demo_options: EmulatorOptions | None = N
 
     app = CleanroomApp(sessions, readonly=readonly, available=available or profiles,
                        session_factory=factory, prefetch=prefetch)
+    app.resume_gc = not gc.isenabled()  # cli._tui turned it off until the first frame
     try:
         app.run()
     finally:
