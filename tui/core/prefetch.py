@@ -129,7 +129,7 @@ def start(profiles: list[Profile], options: EmulatorOptions) -> Prefetch | None:
     Call it before Textual is imported (the child should not inherit it) and before any thread runs.
     """
     embedded = [p for p in profiles if p.embedded]
-    if not embedded or not hasattr(os, "fork") or switched_off() or (os.cpu_count() or 1) < 2:
+    if not embedded or not hasattr(os, "fork") or switched_off() or _cores() < 2:
         return None
     read_fd, write_fd = os.pipe()
     try:
@@ -143,6 +143,14 @@ def start(profiles: list[Profile], options: EmulatorOptions) -> Prefetch | None:
         _child(embedded, options, write_fd)
     os.close(write_fd)
     return Prefetch(pid, read_fd)
+
+
+def _cores() -> int:
+    """Cores this process may run on (a container's or ``taskset``'s limit, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _child(profiles: list[Profile], options: EmulatorOptions, fd: int) -> None:
