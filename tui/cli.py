@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
 def no_arguments() -> argparse.Namespace:
     """What the parser makes of an empty command line, without building it (argparse and the
     parser cost ~5 ms of a start-up that is timed against a bare Textual app;
-    tests/unit/test_cli_parser.py keeps the two equal)."""
+    tests/unit/test_cli.py keeps the two equal)."""
     from types import SimpleNamespace
 
     return SimpleNamespace(profile=None, demo=False, readonly=False, seed=7, speed=60.0, scale=1, hostile=False,

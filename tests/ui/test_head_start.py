@@ -74,9 +74,9 @@ async def test_a_head_start_with_no_answer_leaves_the_home_screen_to_its_own_loa
 
 
 async def test_a_head_start_that_never_answers_is_given_up(make_app, monkeypatch):
-    import tui.ui.app as app_module
+    import tui.ui.head_start
 
-    monkeypatch.setattr(app_module, "HEAD_START_WAIT_S", 0.01)
+    monkeypatch.setattr(tui.ui.head_start, "WAIT_S", 0.01)
     late = _piped(None)
     app = make_app(prefetch=late)
     async with app.run_test(size=SIZE) as pilot:

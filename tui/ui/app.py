@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from ..core.session import Session, build_sessions
 from .bindings import WRITE_KEYS, bindings
+from .head_start import HeadStart
 from .jump_index import JumpIndex, Target
 from .screens.home import HomeScreen
 
@@ -38,10 +39,6 @@ def _actions_provider() -> type:
     return ActionsProvider
 
 
-#: seconds the home screen waits for the head start (a loaded machine) before loading on its own
-HEAD_START_WAIT_S = 5.0
-
-
 class CleanroomApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "cleanroom-tui"
@@ -58,12 +55,10 @@ class CleanroomApp(App):
                  prefetch: Prefetch | None = None) -> None:
         super().__init__()
         #: the cold demo's head start (:mod:`tui.core.prefetch`): the home lists, read by a process
-        #: forked before Textual was imported; the home screen takes it (:meth:`head_start`)
-        self._prefetch = prefetch
+        #: forked before Textual was imported; the home screen takes them
+        self.head_start = HeadStart(self, prefetch)
         #: the CLI paused garbage collection for the start-up: back on after the first frame
         self.resume_gc = False
-        #: work held back until the head start's rows are painted (None: nothing held)
-        self._held: list[Callable[[], None]] | None = [] if prefetch is not None else None
         #: the sessions on screen now (the profile switcher changes them)
         self.sessions = list(sessions)
         #: every session built so far, by profile name (kept open while the app runs)
@@ -132,8 +127,8 @@ class CleanroomApp(App):
         # calls (and the imports they need) start once the first frame is on screen — or, on a
         # cold demo start, once the head start's rows are: importing the clients would hold the
         # event loop (and the CPU) while those rows wait to be painted
-        self.after_first_rows(self._start_identify)
-        self.after_first_rows(self._start_watching)
+        self.head_start.after_first_rows(self._start_identify)
+        self.head_start.after_first_rows(self._start_watching)
         if self.resume_gc:
             self.call_after_refresh(gc.enable)
 
@@ -171,54 +166,6 @@ class CleanroomApp(App):
             callback()
 
         self.call_after_refresh(run)
-
-    def after_first_rows(self, callback: Callable[[], None]) -> None:
-        """``after_frame``, but after the head start's rows while they are awaited."""
-        if self._held is not None:
-            self._held.append(callback)
-        else:
-            self.after_frame(callback)
-
-    def head_start(self, paint: Callable[[dict[str, Any] | None], None] | None) -> bool:
-        """Hand the head start's answers to ``paint`` (the home screen), now or when they arrive
-        (None after :data:`HEAD_START_WAIT_S`, or when the child gave none); True if ``paint``
-        will be called. ``paint`` None: not wanted (the home screen had rows): the child is let go.
-        Only the first call gets them: a later home screen (profile switch) loads as usual."""
-        prefetch, self._prefetch = self._prefetch, None
-        if prefetch is None or paint is None:
-            if prefetch is not None:
-                prefetch.close()
-            self._release_held()
-            return False
-        if prefetch.read():
-            self._finish_head_start(prefetch, paint)
-            return True
-        loop = asyncio.get_running_loop()
-        fd = prefetch.fileno()
-
-        def readable() -> None:
-            if prefetch.read():
-                give_up.stop()
-                loop.remove_reader(fd)
-                self._finish_head_start(prefetch, paint)
-
-        def too_late() -> None:
-            loop.remove_reader(fd)
-            prefetch.close()
-            self._finish_head_start(prefetch, paint)
-
-        loop.add_reader(fd, readable)
-        give_up = self.set_timer(HEAD_START_WAIT_S, too_late)
-        return True
-
-    def _finish_head_start(self, prefetch: Prefetch, paint: Callable[[dict[str, Any] | None], None]) -> None:
-        paint(prefetch.answers)
-        self._release_held()
-
-    def _release_held(self) -> None:
-        held, self._held = self._held, None
-        for callback in held or []:
-            self.after_frame(callback)
 
     @property
     def watching(self) -> Any:

@@ -107,7 +107,7 @@ class HomeScreen(BaseScreen):
             else:
                 self._unpainted.append(i)
         self.update_chrome()
-        if self.cr_app.head_start(self.prefetched if self._unpainted else None):
+        if self.cr_app.head_start.take(self.prefetched if self._unpainted else None):
             return  # prefetched() paints and loads
         self.cr_app.after_frame(self.reload)
 
