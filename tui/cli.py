@@ -6,10 +6,13 @@ import contextlib
 import gc
 import os
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
+
+T = TypeVar("T")
 
 #: the headless commands (as ``tui.headless.parser.COMMANDS``; a test keeps the two equal)
 HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
@@ -257,27 +260,43 @@ def _tui(args: argparse.Namespace) -> int:
         return 2
     for warning in getattr(cfg, "warnings", []):
         print(f"cleanroom-tui: warning: {warning}", file=sys.stderr)
-    store, prefetch = _head_start(profiles, demo_options)
-    from .ui.app import run  # Textual: after the fork, which the child should not inherit
+    from .core import prefetch as head_start
+    from .store import Store, default_path
 
+    prefetch = None
+    if demo_options is not None and not default_path().exists():  # the very first start: nothing cached
+        # the head start (a process that reads the home lists while Textual starts) is forked
+        # first: before any thread runs and before Textual is imported
+        prefetch = head_start.start(profiles, demo_options)
+    store_ready = _meanwhile(Store.open)  # it waits on the disk (fsync), not on the CPU
+    from .ui.app import run
+
+    store = store_ready()
+    if demo_options is not None and prefetch is None and store is not None \
+            and head_start.needed(store, profiles, demo_options):
+        prefetch = head_start.start(profiles, demo_options)  # e.g. after `cache clear`: later, still ahead
     return run(profiles, demo_options=demo_options, readonly=args.readonly, available=available,
                store=store, prefetch=prefetch)
 
 
-def _head_start(profiles: list, demo_options: object) -> tuple[object, object]:
-    """The store, and on a cold demo start (no home screen cached for this world) a process forked
-    to read the home lists while Textual starts (:mod:`tui.core.prefetch`)."""
-    try:
-        from .store import Store
+def _meanwhile(fn: Callable[[], T]) -> Callable[[], T | None]:
+    """Run ``fn`` on a thread; the returned callable waits for its result (None if it raised)."""
+    import threading
 
-        store = Store.open()
-    except Exception:  # no cache is better than no app
-        return None, None
-    if demo_options is None:
-        return store, None
-    from .core.prefetch import needed, start
+    result: list[T | None] = [None]
 
-    return store, (start(profiles, demo_options) if needed(store, profiles, demo_options) else None)
+    def work() -> None:
+        with contextlib.suppress(Exception):  # no cache is better than no app (run() tries again)
+            result[0] = fn()
+
+    thread = threading.Thread(target=work, name="open-store", daemon=True)
+    thread.start()
+
+    def wait() -> T | None:
+        thread.join()
+        return result[0]
+
+    return wait
 
 
 if __name__ == "__main__":  # pragma: no cover
