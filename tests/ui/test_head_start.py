@@ -63,6 +63,20 @@ async def test_the_head_start_paints_the_same_rows_the_load_then_brings(make_app
         assert "Northwind Retail" in app.screen.query_one(ContextHeader).who_text().plain
 
 
+async def test_when_the_load_after_the_head_start_fails_its_rows_stay(make_app, clock):
+    from tui.ui.widgets.load_state import LoadState
+
+    answers = await prefetch.read_home(demo_profiles(), EmulatorOptions(seed=7, clock=clock))
+    app = make_app(prefetch=_piped(json.dumps(answers).encode()),
+                   prepare=lambda emulator: emulator.state.chaos.set("GET /v1/cleanrooms=500"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_workers(pilot)
+        assert [row[1] for row in plain_rows(table(app, "#table-0"))] == \
+            [room["displayId"] for room in answers["demo-liveramp"]["rooms"]]
+        state = app.screen.query_one("#state-0", LoadState)
+        assert state.error is not None and "Showing the last data fetched." in str(state.render())
+
+
 async def test_a_head_start_with_no_answer_leaves_the_home_screen_to_its_own_load(make_app, monkeypatch):
     seen = _first_paint(monkeypatch)
     app = make_app(prefetch=_piped(b""))  # the child failed: it wrote nothing

@@ -108,7 +108,9 @@ class HomeScreen(BaseScreen):
                 self._unpainted.append(i)
         self.update_chrome()
         if self.cr_app.head_start.take(self.prefetched if self._unpainted else None):
-            return  # prefetched() paints and loads
+            for i in self._unpainted:  # until prefetched() paints and loads
+                self.query_one(f"#state-{i}", LoadState).loading(self._what(self.sessions[i]))
+            return
         self.cr_app.after_frame(self.reload)
 
     def prefetched(self, answers: dict[str, Any] | None) -> None:
@@ -128,15 +130,24 @@ class HomeScreen(BaseScreen):
                 self._paint_collaborations(i, session, table, got["collaborations"])
             else:
                 continue
-            self._as_of[f"snapshot:{i}"] = session.repo.now()
+            # fresh data: the load that follows says "Refreshing", and on failure keeps these rows
+            self._painted.add(self._part(i, session))
+            self._as_of[self._part(i, session)] = session.repo.now()
         self._unpainted.clear()
         self.update_chrome()
         self.cr_app.after_frame(self.reload)
 
+    @staticmethod
+    def _part(i: int, session: Session) -> str:
+        return f"rooms:{i}" if session.platform == "liveramp" else f"collabs:{i}"
+
+    @staticmethod
+    def _what(session: Session) -> str:
+        return "clean rooms" if session.platform == "liveramp" else "collaborations"
+
     def _save_snapshot(self, i: int, session: Session, table: ResourceTable) -> None:
         self._as_of.pop(f"snapshot:{i}", None)
-        part = f"rooms:{i}" if session.platform == "liveramp" else f"collabs:{i}"
-        session.repo.put_raw(*HOME_SNAPSHOT, table.snapshot(), self._as_of.get(part))
+        session.repo.put_raw(*HOME_SNAPSHOT, table.snapshot(), self._as_of.get(self._part(i, session)))
 
     def reload(self) -> None:
         for i, session in enumerate(self.sessions):
