@@ -33,9 +33,13 @@ from .base import (
     parse_time,
 )
 
-# the other lenient scalars stay importable from here, as they were (not in __all__, as before)
+# the other lenient scalars and their readers stay importable from here, as they were (not in __all__)
 from .base import IntOrStr as IntOrStr
 from .base import StrMap as StrMap
+from .base import _to_error_text as _to_error_text
+from .base import _to_int as _to_int
+from .base import _to_int_or_str as _to_int_or_str
+from .base import _to_str_map as _to_str_map
 from .collaborations import (
     Account,
     ActivationDatasetPermission,

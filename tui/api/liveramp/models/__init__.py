@@ -20,14 +20,19 @@ re-exports every model, so ``tui.api.liveramp.models`` is the one import point, 
 
 from __future__ import annotations
 
+from ..lenient import as_text as _as_text  # noqa: F401  (importable from here, as it was)
 from . import base, exports, flows, organization, questions, rooms, runs
 from .base import *  # noqa: F403
 
-# the lenient scalars and alias() stay importable from here, as they were (not in __all__, as before)
+# the lenient scalars, their readers and alias() stay importable from here, as they were (not in __all__)
 from .base import LenientDate as LenientDate
 from .base import LenientDatetime as LenientDatetime
 from .base import StrList as StrList
 from .base import StrMap as StrMap
+from .base import _drop_values as _drop_values
+from .base import _lenient_date as _lenient_date
+from .base import _str_list as _str_list
+from .base import _str_map as _str_map
 from .base import alias as alias
 from .exports import *  # noqa: F403
 from .flows import *  # noqa: F403
