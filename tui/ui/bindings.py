@@ -60,6 +60,7 @@ SCOPES = {
     "runs": "Launch and watch runs",
     "board": "Runs board",
     "schedules": "Run schedules (a question's Schedules tab)",
+    "exports": "Export jobs (a clean room's Exports tab, a run, an export job)",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -161,6 +162,12 @@ COMMANDS: tuple[Command, ...] = (
             "Delete the selected run schedule (runs it started stay)", "schedules", write=True, show=False),
     Command("dismiss-run", "x", "dismiss_run", "Dismiss",
             "Take the selected finished run off the board (or stop watching an active one)", "board"),
+    # export jobs (issue 20.3, screens/exports.py)
+    Command("new-export", "n", "new_export", "New export",
+            "Create an export job of a question's results to the room's provisioned destinations (a form, "
+            "then a confirmation)", "exports", write=True, show=False),
+    Command("pause-export", "p", "toggle_export", "Pause/resume export",
+            "Pause the selected export job, or resume a paused one", "exports", write=True, show=False),
     # results
     Command("load-all", "m", "load_more", "More rows", "Fetch the next page of 500 result rows",
             "results"),
