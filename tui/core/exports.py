@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from .reads import Read, Write
@@ -239,10 +239,10 @@ def _made_by_us(job: Any, question_id: str, accounts: tuple[str, ...], before: s
 
 
 def _now(session: Any) -> Any:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     clock = getattr(session, "now", None)
-    return clock() if callable(clock) else datetime.now(timezone.utc)
+    return clock() if callable(clock) else datetime.now(UTC)
 
 
 def _intent(store: Any, session: Any, write: ExportWrite) -> int:
