@@ -148,9 +148,16 @@ class Created:
     note: str = ""
 
 
+#: ``snapshot(client)``: what exists before a create (None when it cannot be read);
+#: ``find(client, snapshot, started)``: the ids the create made, found by listing after a lost answer
+Snapshot = Callable[[Any], Awaitable[Any]]
+Find = Callable[[Any, Any, Any], Awaitable[list[str]]]
+
+
 @dataclass(frozen=True)
 class ExportWrite:
-    """One export write before it is sent: request line, body and words for the confirmation."""
+    """One write before it is sent: request line, body and words for the confirmation; for a
+    create, how to tell what it made if its answer is lost (``snapshot`` before, ``find`` after)."""
 
     method: str
     path: str
@@ -158,8 +165,12 @@ class ExportWrite:
     target: str
     effect: str
     send: Callable[[Any], Awaitable[Any]] = field(compare=False)
-    #: for a create: (room id, question id, account ids) to reconcile a lost answer by listing
-    reconcile: tuple[str, str, tuple[str, ...]] | None = None
+    snapshot: Snapshot | None = field(default=None, compare=False)
+    find: Find | None = field(default=None, compare=False)
+    #: what the platform's answer holds the new ids under (a create), for the journal and :class:`Created`
+    ids: Callable[[Any], list[str]] | None = field(default=None, compare=False)
+    #: the API root the path starts with (the client adds it)
+    root: str = API_ROOT
 
     @property
     def body_text(self) -> str:
@@ -173,7 +184,7 @@ class ExportWrite:
         store = getattr(getattr(session, "repo", None), "store", None)
 
         async def call(client: Any) -> Any:
-            before = await _job_ids(client, self.reconcile)
+            before = await _quietly(self.snapshot, client)
             jid = _intent(store, session, self)
             started = _now(session)
             try:
@@ -182,48 +193,46 @@ class ExportWrite:
                 from .launch import answer_lost
 
                 # lost: the POST itself went out and no readable answer came back (not a token error)
-                reached = str(getattr(exc, "path", "") or "").rstrip("/").endswith(self.path.removeprefix(API_ROOT))
+                reached = str(getattr(exc, "path", "") or "").rstrip("/").endswith(self.path.removeprefix(self.root))
                 lost = reached and hasattr(exc, "status") and answer_lost(exc)
-                if not lost or self.reconcile is None:
-                    _outcome(store, "failed", jid, str(exc)[:300], answered=not lost)
+                _outcome(store, "failed", jid, str(exc)[:300], answered=not lost)
+                if not lost or self.find is None:
                     raise
-                _outcome(store, "failed", jid, str(exc)[:300], answered=False)
                 return await self._settle(client, store, jid, before, started, exc)
-            ids = [i for i in answer if isinstance(i, str)] if isinstance(answer, list) else []
+            if self.ids is None:
+                _outcome(store, "succeeded", jid, self.target)
+                return answer
+            ids = self.ids(answer)
             _outcome(store, "succeeded", jid, ",".join(ids) or self.target)
-            return Created(ids) if self.reconcile is not None else answer
+            return Created(ids)
 
         return call
 
-    async def _settle(self, client: Any, store: Any, jid: int, before: set[str] | None, started: Any,
+    async def _settle(self, client: Any, store: Any, jid: int, before: Any, started: Any,
                       exc: Exception) -> Created:
-        room_id, question_id, accounts = self.reconcile or ("", "", ())
         message = getattr(exc, "message", None) or str(exc)
         try:
-            jobs = await client.list_export_jobs(room_id)
+            found = await self.find(client, before, started) if self.find is not None else []
         except Exception as why:
-            raise ExportUnknown(f"the answer was lost ({message}) and listing the room's export jobs failed "
-                                f"({getattr(why, 'message', why)}): look at the Exports tab (r) before sending "
-                                "it again") from None
-        found = [j.id for j in jobs if _made_by_us(j, question_id, accounts, before, started)]
+            raise ExportUnknown(f"the answer was lost ({message}) and checking by listing failed "
+                                f"({getattr(why, 'message', why)}): look (r) before sending it again") from None
         if not found:
-            note = "the answer was lost, and listing shows no job was created: it is safe to send it again"
+            note = "the answer was lost, and listing shows nothing was created: it is safe to send it again"
             if store is not None and jid:
                 store.journal_reconciled(jid, None, note)
             raise ExportNotCreated(note) from None
-        note = "the answer was lost; the job was found by listing (not sent again)"
+        note = "the answer was lost; what it made was found by listing (not sent again)"
         if store is not None and jid:
             store.journal_reconciled(jid, ",".join(found), note)
         return Created(found, recovered=True, note=note)
 
 
-async def _job_ids(client: Any, reconcile: tuple[str, str, tuple[str, ...]] | None) -> set[str] | None:
-    """The room's job ids before a create (None: unknown, reconcile by time instead)."""
-    if reconcile is None:
+async def _quietly(snapshot: Snapshot | None, client: Any) -> Any:
+    if snapshot is None:
         return None
     try:
-        return {j.id for j in await client.list_export_jobs(reconcile[0])}
-    except Exception:  # a read that failed must not stop the write: the time rule stands in
+        return await snapshot(client)
+    except Exception:  # a read that failed must not stop the write: ``find`` copes with None
         return None
 
 
@@ -268,12 +277,20 @@ def create_job(room_id: str, question: Any, destinations: Sequence[Any],
     accounts = tuple(d.partner_account.id for d in destinations)
     params = [dict(p) for p in parameters]
     body = {"cleanroomQuestionId": question.id, "partnerAccountIds": list(accounts), "exportParameters": params}
+
+    async def snapshot(client: Any) -> set[str]:
+        return {j.id for j in await client.list_export_jobs(room_id)}
+
+    async def find(client: Any, before: set[str] | None, started: Any) -> list[str]:
+        jobs = await client.list_export_jobs(room_id)
+        return [j.id for j in jobs if _made_by_us(j, question.id, accounts, before, started)]
+
     return ExportWrite(
         "POST", f"{API_ROOT}/cleanrooms/{room_id}/exports/jobs", body, f"export:{room_id}:{question.id}",
         f"{len(accounts)} export job{'s' if len(accounts) != 1 else ''} (one per destination) start sending "
         "this question's results on the platform's schedule; the first run starts now.",
         lambda c: c.create_export_job(room_id, question.id, list(accounts), params),
-        reconcile=(room_id, question.id, accounts))
+        snapshot=snapshot, find=find, ids=lambda answer: [i for i in answer or [] if isinstance(i, str)])
 
 
 def set_job_status(job: Any, status: str) -> ExportWrite:
@@ -289,11 +306,23 @@ def create_node_exports(room_id: str, flow_id: str, path_id: str, node_id: str, 
     """Export jobs of a flow node's results (question nodes only); ``path_id``: the flow id as sent."""
     accounts = [d.partner_account.id for d in destinations]
     body = [{"nodeId": node_id, "partnerAccountIds": accounts, "exportParameters": [dict(p) for p in parameters]}]
+
+    async def jobs(client: Any) -> list[Any]:
+        return [j for node in await client.list_node_exports(room_id, flow_id, [node_id]) for j in node.jobs]
+
+    async def snapshot(client: Any) -> set[str]:
+        return {j.id for j in await jobs(client)}
+
+    async def find(client: Any, before: set[str] | None, started: Any) -> list[str]:
+        return [j.id for j in await jobs(client) if j.partner_account_id in accounts and (
+            j.id not in before if before is not None else j.created_at is not None and j.created_at >= started - SKEW)]
+
     return ExportWrite(
         "POST", f"{API_ROOT}/cleanrooms/{room_id}/cleanroom-flows/{path_id}/nodes/exports", body,
         f"node-export:{flow_id}:{node_id}",
         "One export job per destination sends this node's results after each flow run.",
-        lambda c: c.create_node_exports(room_id, flow_id, body))
+        lambda c: c.create_node_exports(room_id, flow_id, body), snapshot=snapshot, find=find,
+        ids=lambda answer: [j for r in answer or [] for j in r.job_ids])
 
 
 def set_node_exports_status(room_id: str, flow_id: str, path_id: str, node_ids: Sequence[str],
