@@ -149,8 +149,7 @@ async def test_a_job_screen_lists_runs_and_shows_a_failed_runs_error(make_app):
         await press(pilot, "enter")
         assert type(app.screen).__name__ == "ExportJobScreen"
         runs = table(app, "#job-runs-pane")
-        failed = [r for r in runs.rows_in_order() if r.payload.status == "FAILED"] \
-            if hasattr(runs, "rows_in_order") else [r for r in runs._all.values() if r.payload.status == "FAILED"]
+        failed = [r for r in runs.visible_rows() if r.payload.status == "FAILED"]
         assert failed, "seed 7 has a failed run of this job"
         assert runs.select_key(failed[0].key)
         await wait_for_workers(pilot)

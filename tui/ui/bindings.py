@@ -60,7 +60,7 @@ SCOPES = {
     "runs": "Launch and watch runs",
     "board": "Runs board",
     "schedules": "Run schedules (a question's Schedules tab)",
-    "exports": "Export jobs (a clean room's Exports tab, a run, an export job)",
+    "exports": "Export jobs",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -168,6 +168,12 @@ COMMANDS: tuple[Command, ...] = (
             "then a confirmation)", "exports", write=True, show=False),
     Command("pause-export", "p", "toggle_export", "Pause/resume export",
             "Pause the selected export job, or resume a paused one", "exports", write=True, show=False),
+    Command("activate", "n", "activate", "Activate",
+            "Activate a dataset to one of this collaboration's destinations, where its rights allow (a form, "
+            "then a confirmation)", "collaboration", write=True, show=False),
+    Command("push-activation", "p", "push_activation", "Push",
+            "Push the completed activation's result to its destination (confirmed first)", "collaboration",
+            write=True),
     # results
     Command("load-all", "m", "load_more", "More rows", "Fetch the next page of 500 result rows",
             "results"),

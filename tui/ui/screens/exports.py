@@ -168,7 +168,8 @@ def refused(screen: Screen, session: Session) -> bool:
 
 def confirm_export_write(screen: Screen, session: Session, write: ex.ExportWrite, *, title: str,
                          objects: Sequence[tuple[str, str]], done: str, confirm_label: str,
-                         on_done: Callable[[], Any] | None = None) -> None:
+                         on_done: Callable[[], Any] | None = None,
+                         on_answer: Callable[[Any], Any] | None = None) -> None:
     """The confirmation (request line, body, the objects), then one send in an app worker."""
     from ..writes import _body
     from .confirm import ConfirmScreen
@@ -193,6 +194,8 @@ def confirm_export_write(screen: Screen, session: Session, write: ex.ExportWrite
             if isinstance(answer, ex.Created):
                 note = f"\n{', '.join(answer.job_ids)}" + (f"\n({answer.note})" if answer.recovered else "")
             app.notify(done + note, title=title, markup=False, timeout=10)
+            if on_answer is not None:
+                on_answer(answer)
         if on_done is not None:
             on_done()
 
