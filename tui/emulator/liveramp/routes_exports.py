@@ -85,7 +85,8 @@ FAILURES = (
 
 
 def _paused(job: ExportJob, t) -> bool:
-    return any(start <= t and (end is None or t < end) for start, end in job.pauses)
+    # a run due at the very moment of the pause was already submitted: it stands
+    return any(start < t and (end is None or t < end) for start, end in job.pauses)
 
 
 def export_job_runs(job: ExportJob, now) -> list[dict]:
