@@ -178,3 +178,40 @@ async def test_n_on_a_completed_run_preselects_its_question(make_app, clock):
         await press(pilot, "n")
         assert type(app.screen).__name__ == "ExportForm"
         assert app.screen.query_one("#export-question", Select).value == q.id
+
+
+async def test_flow_node_exports_tab_create_and_pause(make_app):
+    app = make_app()
+    lr = app.sessions[0].demo.app().state.liveramp
+    room = _room(lr)
+    flow = next(f for f in lr.flows.values() if f.room_id == room.id)
+    node = flow.nodes[0]
+    before = set(lr.export_jobs)
+    async with app.run_test(size=SIZE) as pilot:
+        s = session(app, "liveramp")
+        room_t = Target("room", room.id, room.name, s.name, room.display_id)
+        app.open(s, Target("flow", flow.id, flow.name, s.name, flow.display_id, path=(room_t,)))
+        await wait_for_workers(pilot)
+        await press(pilot, "n")  # not on the Exports tab: said, nothing opens
+        assert type(app.screen).__name__ == "FlowScreen"
+        app.screen.show_tab("exports")
+        await wait_for_workers(pilot)
+        await press(pilot, "n")
+        assert type(app.screen).__name__ == "ExportForm" and app.screen.what == "Flow node"
+        ttd = _account(lr, "Northwind TTD seat")
+        await _fill_form(pilot, app, node.id, [ttd.id], "")
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        body = app.screen.body.plain.replace("\n", "")
+        assert f"POST /v1/cleanrooms/{room.id}/cleanroom-flows/" in body and "/nodes/exports" in body
+        assert f'"nodeId": "{node.id}"' in body
+        await press(pilot, "tab", "enter")
+        await wait_for_workers(pilot)
+        (new,) = set(lr.export_jobs) - before
+        assert lr.export_jobs[new].node_id == node.id
+        pane = table(app, "#flow-exports-pane")
+        assert pane.select_key(new)
+        await press(pilot, "p")
+        assert "/nodes/exports/status" in app.screen.body.plain and '"status": "PAUSED"' in app.screen.body.plain
+        await press(pilot, "tab", "enter")
+        await wait_for_workers(pilot)
+        assert lr.export_jobs[new].status == "PAUSED"

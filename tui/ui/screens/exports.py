@@ -80,8 +80,10 @@ class ExportForm(ModalScreen[ExportChoice | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, room: Target, questions: Sequence[Any], destinations: Sequence[Any],
-                 question_id: str | None = None) -> None:
+                 question_id: str | None = None, *, what: str = "Question") -> None:
         super().__init__()
+        #: "Question", or "Flow node" for a flow's node exports (items with id, display_id, name)
+        self.what = what
         self.room = room
         self.questions = list(questions)
         self.destinations = [d for d in destinations if d.partner_account is not None and d.partner_account.id]
@@ -90,9 +92,9 @@ class ExportForm(ModalScreen[ExportChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text.assemble(("New export job · ", "bold"), safe(self.room.label, 60)))
-            yield Static(Text("Question"), classes="label")
+            yield Static(Text(self.what), classes="label")
             options = [(Text.assemble(safe(q.display_id, 20), " ", safe(q.name, 70)), q.id) for q in self.questions]
-            yield Select(options, prompt="Choose the question whose results are exported", id="export-question",
+            yield Select(options, prompt=f"Choose the {self.what.lower()} whose results are exported", id="export-question",
                          value=self.question_id if any(q.id == self.question_id for q in self.questions)
                          else Select.NULL)
             yield Static(Text("Destinations (space ticks; one job per destination)"), classes="label")
@@ -120,7 +122,7 @@ class ExportForm(ModalScreen[ExportChoice | None]):
         qid = self.query_one("#export-question", Select).value
         question = next((q for q in self.questions if q.id == qid), None)
         if question is None:
-            return None, "Choose a question."
+            return None, f"Choose a {self.what.lower()}."
         ticked = set(self.query_one("#export-destinations", SelectionList).selected)
         chosen = [d for d in self.destinations if d.partner_account.id in ticked]
         if not chosen:
