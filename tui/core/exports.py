@@ -64,7 +64,7 @@ def node_exports_of(room_id: str, flow_id: str, node_ids: Sequence[str]) -> Read
                 lambda: list[models().NodeExportJobs])
 
 
-def node_export_runs(room_id: str, flow_id: str, node_ids: Sequence[str]) -> Read[list[Any]]:
+def node_runs(room_id: str, flow_id: str, node_ids: Sequence[str]) -> Read[list[Any]]:
     """A flow's node export runs: a status read, charged to the flow."""
     nodes = list(node_ids)
     return Read("node-export-runs", f"{flow_id}:{','.join(nodes)}",
@@ -301,7 +301,7 @@ def set_job_status(job: Any, status: str) -> ExportWrite:
                        f"export-job:{job.id}", effect, lambda c: c.set_export_job_status(job.id, status))
 
 
-def create_node_exports(room_id: str, flow_id: str, path_id: str, node_id: str, destinations: Sequence[Any],
+def new_node_exports(room_id: str, flow_id: str, path_id: str, node_id: str, destinations: Sequence[Any],
                         parameters: Sequence[dict[str, str]]) -> ExportWrite:
     """Export jobs of a flow node's results (question nodes only); ``path_id``: the flow id as sent."""
     accounts = [d.partner_account.id for d in destinations]
@@ -325,7 +325,7 @@ def create_node_exports(room_id: str, flow_id: str, path_id: str, node_id: str, 
         ids=lambda answer: [j for r in answer or [] for j in r.job_ids])
 
 
-def set_node_exports_status(room_id: str, flow_id: str, path_id: str, node_ids: Sequence[str],
+def node_exports_status(room_id: str, flow_id: str, path_id: str, node_ids: Sequence[str],
                             status: str) -> ExportWrite:
     body = {"nodeIds": list(node_ids), "status": status}
     return ExportWrite(
@@ -343,7 +343,7 @@ def latest_run(runs: Any) -> Any | None:
 
 __all__ = [
     "ACTIVE_RUNS", "API_ROOT", "Created", "ExportNotCreated", "ExportUnknown", "ExportWrite", "JOB_STATUSES",
-    "RUN_STATUSES", "TROUBLE", "USABLE_CHANNEL", "create_job", "create_node_exports", "job_runs", "latest_run",
-    "node_export_runs", "node_exports_of", "parse_parameters", "set_job_status", "set_node_exports_status",
+    "RUN_STATUSES", "TROUBLE", "USABLE_CHANNEL", "create_job", "new_node_exports", "job_runs", "latest_run",
+    "node_runs", "node_exports_of", "parse_parameters", "set_job_status", "node_exports_status",
     "suggested_parameters", "usable",
 ]

@@ -94,7 +94,8 @@ class ExportForm(ModalScreen[ExportChoice | None]):
             yield Static(Text.assemble(("New export job · ", "bold"), safe(self.room.label, 60)))
             yield Static(Text(self.what), classes="label")
             options = [(Text.assemble(safe(q.display_id, 20), " ", safe(q.name, 70)), q.id) for q in self.questions]
-            yield Select(options, prompt=f"Choose the {self.what.lower()} whose results are exported", id="export-question",
+            yield Select(options, prompt=("Choose the flow node whose results are exported" if self.what == "Flow node"
+                                          else "Choose the question whose results are exported"), id="export-question",
                          value=self.question_id if any(q.id == self.question_id for q in self.questions)
                          else Select.NULL)
             yield Static(Text("Destinations (space ticks; one job per destination)"), classes="label")

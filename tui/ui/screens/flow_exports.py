@@ -88,7 +88,7 @@ async def load(screen: Any) -> None:
     jobs = await screen.fetch("node-exports", ex.node_exports_of(screen.room_id, screen.target.id, ids),
                               paint=paint_jobs, state=table.state, what="node export jobs")
     if jobs:
-        await screen.fetch("node-export-runs", ex.node_export_runs(screen.room_id, screen.target.id, ids),
+        await screen.fetch("node-export-runs", ex.node_runs(screen.room_id, screen.target.id, ids),
                            paint=paint_runs, state=table.state, what="node export runs")
 
 
@@ -121,7 +121,7 @@ def new(screen: Any) -> None:
             path_id = lr.flow_path_id(session, screen.target.id)
             names = ", ".join(plain(d.partner_account.name, 40) for d in choice.destinations)
             confirm_export_write(
-                screen, session, ex.create_node_exports(room.id, screen.target.id, path_id, node.id,
+                screen, session, ex.new_node_exports(room.id, screen.target.id, path_id, node.id,
                                                         choice.destinations, choice.parameters),
                 title="Create node export jobs",
                 objects=[("Node", f'{node.display_id} "{node.name}" ({node.id})'), ("To", names),
@@ -147,7 +147,7 @@ def toggle(screen: Any) -> None:
     status = "ACTIVE" if resume else "PAUSED"
     path_id = lr.flow_path_id(screen.session, screen.target.id)
     confirm_export_write(
-        screen, screen.session, ex.set_node_exports_status(screen.room_id, screen.target.id, path_id, [node_id],
+        screen, screen.session, ex.node_exports_status(screen.room_id, screen.target.id, path_id, [node_id],
                                                           status),
         title="Resume node exports" if resume else "Pause node exports",
         objects=[("Node", node_id), ("Job", f'"{job.name}" ({job.id}) and every other export job of this node')],
