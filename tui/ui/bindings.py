@@ -166,7 +166,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("new-export", "n", "new_export", "New export",
             "Create an export job of a question's results to the room's provisioned destinations (a form, "
             "then a confirmation)", "exports", write=True, show=False),
-    Command("pause-export", "p", "toggle_export", "Pause/resume export",
+    Command("pause-export", "p", "toggle_export", "Pause/resume",
             "Pause the selected export job, or resume a paused one", "exports", write=True, show=False),
     Command("activate", "n", "activate", "Activate",
             "Activate a dataset to one of this collaboration's destinations, where its rights allow (a form, "

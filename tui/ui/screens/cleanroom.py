@@ -291,7 +291,7 @@ class CleanRoomScreen(TabbedScreen):
                 safe(j.name, 60), safe(j.question_display_name or j.question_name, 40),
                 safe(j.partner_account.name if j.partner_account else None, 40), state_text(j.status),
                 when(j.job_last_run_time)), copy_id=j.id, payload=j) for j in items)
-            jobs.set_title(f"Export jobs · {len(items)}")
+            jobs.set_title(f"Export jobs · {len(items)} · n new · p pause/resume · ⏎ runs")
 
         def paint_destinations(answer: Any) -> None:
             items = answer.partner_accounts

@@ -72,7 +72,7 @@ async def load(screen: Any) -> None:
                 safe(run.error_message, 200, style="red") if run is not None and run.error_message else Text(DASH)),
                 copy_id=job.id, payload=(node_id, job)))
         table.table.set_rows(rows)
-        table.set_title(f"Node exports · {len(rows)} jobs on {len(nodes)} question nodes")
+        table.set_title(f"Node exports · {len(rows)} jobs on {len(nodes)} question nodes · n new · p pause/resume")
 
     def paint_jobs(answer: list[Any]) -> None:
         found[:] = [(n.node_id, j) for n in answer for j in n.jobs]
