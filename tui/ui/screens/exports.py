@@ -206,7 +206,7 @@ def confirm_export_write(screen: Screen, session: Session, write: ex.ExportWrite
         if ok:  # an app worker: leaving the screen must not cancel the write in flight
             app.run_worker(send(), group="export-write", exit_on_error=False, description=title)
 
-    body = _body(sent.describe(), [*objects, ("Body", write.body_text)], write.effect)
+    body = _body(sent.describe(), objects, write.effect, body=write.body_text)
     app.push_screen(ConfirmScreen(title, body, confirm_label=confirm_label, danger=False), answered)
 
 
