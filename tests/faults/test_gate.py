@@ -28,7 +28,7 @@ ALLOWED = {
     ("screens/launch.py", "pause"): "what the operator typed (tests fill it)",
     ("screens/query.py", "self._written"): "starting_query() of names passed through plain() just above",
     ("screens/events.py", "self.server_filter"): "the filter the operator typed or built from sanitised values",
-    ("screens/exports.py", "options"): "Text labels built with safe() from each question's id and name",
+    ("screens/exports.py", "questions"): "Text labels built with safe() from each question's id and name",
     ("screens/activation.py", "[(_pair_label(p), p.key) for p in self.pairs]"):
         "Text labels built with safe() from each dataset and destination name (_pair_label)",
 }

@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
@@ -52,6 +52,7 @@ class ActivationForm(ModalScreen["tuple[acts.Pair, str, str, str] | None"]):
     ActivationForm .label { margin-top: 1; text-style: bold; }
     ActivationForm #act-error { color: $text-error; height: auto; }
     ActivationForm Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    ActivationForm .fields { height: auto; max-height: 50vh; }
     ActivationForm Button { margin-left: 2; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -67,17 +68,18 @@ class ActivationForm(ModalScreen["tuple[acts.Pair, str, str, str] | None"]):
         first = allowed[0] if allowed else None
         with Vertical():
             yield Static(Text.assemble(("Activate to a destination · ", "bold"), safe(self.collab.label, 60)))
-            yield Static(Text("Dataset → destination"), classes="label")
-            yield Select([(_pair_label(p), p.key) for p in self.pairs], id="act-pair",
-                         prompt="Choose what to activate, and where to",
-                         value=first.key if first is not None else Select.NULL)
-            yield Static(Text("Campaign name"), classes="label")
-            yield Input(placeholder="spring_audience", id="act-campaign")
-            yield Static(Text("Activation query (IQL)"), classes="label")
-            yield Input(value=editable(acts.IQL_DEFAULT.format(name=plain(first.dataset, 40))) if first else "",
-                        id="act-query")
-            yield Static(Text("File name at the destination"), classes="label")
-            yield Input(value="activation.csv", id="act-file")
+            with VerticalScroll(classes="fields"):  # the buttons stay on screen on a small terminal
+                yield Static(Text("Dataset → destination"), classes="label")
+                yield Select([(_pair_label(p), p.key) for p in self.pairs], id="act-pair",
+                             prompt="Choose what to activate, and where to",
+                             value=first.key if first is not None else Select.NULL)
+                yield Static(Text("Campaign name"), classes="label")
+                yield Input(placeholder="spring_audience", id="act-campaign")
+                yield Static(Text("Activation query (IQL)"), classes="label")
+                yield Input(value=editable(acts.IQL_DEFAULT.format(name=plain(first.dataset, 40))) if first else "",
+                            id="act-query")
+                yield Static(Text("File name at the destination"), classes="label")
+                yield Input(value="activation.csv", id="act-file")
             yield Static(Text(""), id="act-error")
             with Horizontal():
                 yield Button("Cancel", id="cancel")

@@ -75,6 +75,7 @@ class ExportForm(ModalScreen[ExportChoice | None]):
     ExportForm #export-error { color: $text-error; height: auto; }
     ExportForm #export-help { color: $text-muted; }
     ExportForm Horizontal { height: auto; align-horizontal: right; margin-top: 1; }
+    ExportForm .fields { height: auto; max-height: 50vh; }
     ExportForm Button { margin-left: 2; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -90,24 +91,26 @@ class ExportForm(ModalScreen[ExportChoice | None]):
         self.question_id = question_id
 
     def compose(self) -> ComposeResult:
+        # the fields scroll inside the dialog: the title, the error and the buttons always stay on screen
+        questions = [(Text.assemble(safe(q.display_id, 20), " ", safe(q.name, 70)), q.id) for q in self.questions]
+        chosen = self.question_id if any(q.id == self.question_id for q in self.questions) else Select.NULL
         with Vertical():
             yield Static(Text.assemble(("New export job · ", "bold"), safe(self.room.label, 60)))
-            yield Static(Text(self.what), classes="label")
-            options = [(Text.assemble(safe(q.display_id, 20), " ", safe(q.name, 70)), q.id) for q in self.questions]
-            yield Select(options, prompt=("Choose the flow node whose results are exported" if self.what == "Flow node"
-                                          else "Choose the question whose results are exported"), id="export-question",
-                         value=self.question_id if any(q.id == self.question_id for q in self.questions)
-                         else Select.NULL)
-            yield Static(Text("Destinations (space ticks; one job per destination)"), classes="label")
-            yield SelectionList(*[Selection(_destination_label(d), d.partner_account.id,
-                                            disabled=ex.usable(d) is not None) for d in self.destinations],
-                                id="export-destinations")
-            yield Static(Text("Export parameters"), classes="label")
-            yield Input(value=editable(self._suggested()), placeholder="S3_EXPORT_PATH=s3://bucket/prefix/; NAME=value",
-                        id="export-params")
+            with VerticalScroll(classes="fields"):
+                yield Static(Text(self.what), classes="label")
+                yield Select(questions, id="export-question", value=chosen,
+                             prompt=("Choose the flow node whose results are exported" if self.what == "Flow node"
+                                     else "Choose the question whose results are exported"))
+                yield Static(Text("Destinations (space ticks; one job per destination)"), classes="label")
+                yield SelectionList(*[Selection(_destination_label(d), d.partner_account.id,
+                                                disabled=ex.usable(d) is not None) for d in self.destinations],
+                                    id="export-destinations")
+                yield Static(Text("Export parameters"), classes="label")
+                yield Input(value=editable(self._suggested()), id="export-params",
+                            placeholder="S3_EXPORT_PATH=s3://bucket/prefix/; NAME=value")
+                yield Static(Text("NAME=value, separated by ';' (e.g. S3_EXPORT_PATH, GCS_EXPORT_PATH); empty for "
+                                  "none. Nothing is sent before the confirmation."), id="export-help")
             yield Static(Text(""), id="export-error")
-            yield Static(Text("NAME=value, separated by ';' (e.g. S3_EXPORT_PATH, GCS_EXPORT_PATH); empty for none. "
-                              "Nothing is sent before the confirmation."), id="export-help")
             with Horizontal():
                 yield Button("Cancel", id="cancel")
                 yield Button("Review", id="review", variant="primary")
@@ -304,7 +307,8 @@ class ExportJobScreen(BaseScreen):
         platform = account.partner.display_name or account.partner.name if account and account.partner else None
         self.query_one("#job-summary", Details).show([
             ("Job", Text.assemble(safe(job.name, 120), "  ", safe(job.id, 60, style="dim"))),
-            ("Status", state_text(job.status)),
+            ("Status", Text.assemble(state_text(job.status), ("  p resumes it" if str(job.status).upper() == "PAUSED"
+                                                              else "  p pauses it", "dim"))),
             ("Question", Text.assemble(safe(job.question_display_name, 20), " ", safe(job.question_name, 80))),
             ("Destination", Text.assemble(safe(account.name if account else None, 60), "  ", safe(platform, 40),
                                           "  channel ", safe(job.partner_account_cr_channel_status, 30))),
