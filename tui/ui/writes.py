@@ -22,16 +22,13 @@ from .jump_index import Target
 from .widgets.load_state import describe_error
 
 
-def _body(request: str, objects: Sequence[tuple[str, str]], effect: str, body: str | None = None) -> Text:
+def _body(request: str, objects: Sequence[tuple[str, str]], effect: str) -> Text:
     text = Text()
     text.append("Request  ", style="bold")
     text.append(plain(request, 300))
     for label, value in objects:
         text.append(f"\n{label:<9}", style="bold")
         text.append(plain(value, 300))
-    if body is not None:  # the JSON sent, whole: a cut body would not be the exact request
-        text.append("\nBody     ", style="bold")
-        text.append(plain(body, 8000))
     text.append("\n\n")
     text.append(effect, style="italic")
     text.append("\n\nSent once; not retried automatically.", style="dim")

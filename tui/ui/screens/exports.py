@@ -172,12 +172,25 @@ def refused(screen: Screen, session: Session) -> bool:
     return False
 
 
+def _confirmation(request: str, objects: Sequence[tuple[str, str]], body: str, effect: str) -> Text:
+    """What the confirmation says: the request line, the objects it touches, the JSON body whole (a
+    cut body would not be the exact request), the effect, and that it is sent once."""
+    text = Text.assemble(("Request  ", "bold"), plain(request, 300))
+    for label, value in objects:
+        text.append(f"\n{label:<9}", style="bold")
+        text.append(plain(value, 300))
+    text.append("\nBody     ", style="bold")
+    text.append(plain(body, 8000))
+    text.append(f"\n\n{effect}", style="italic")
+    text.append("\n\nSent once; not retried automatically.", style="dim")
+    return text
+
+
 def confirm_export_write(screen: Screen, session: Session, write: ex.ExportWrite, *, title: str,
                          objects: Sequence[tuple[str, str]], done: str, confirm_label: str,
                          on_done: Callable[[], Any] | None = None,
                          on_answer: Callable[[Any], Any] | None = None) -> None:
     """The confirmation (request line, body, the objects), then one send in an app worker."""
-    from ..writes import _body
     from .confirm import ConfirmScreen
 
     if refused(screen, session):
@@ -209,7 +222,7 @@ def confirm_export_write(screen: Screen, session: Session, write: ex.ExportWrite
         if ok:  # an app worker: leaving the screen must not cancel the write in flight
             app.run_worker(send(), group="export-write", exit_on_error=False, description=title)
 
-    body = _body(sent.describe(), objects, write.effect, body=write.body_text)
+    body = _confirmation(sent.describe(), objects, write.body_text, write.effect)
     app.push_screen(ConfirmScreen(title, body, confirm_label=confirm_label, danger=False), answered)
 
 
