@@ -155,6 +155,12 @@ async def test_a_job_screen_lists_runs_and_shows_a_failed_runs_error(make_app):
         await wait_for_workers(pilot)
         text = screen_text(app)
         assert "FAILED" in text and failed[0].payload.error_message[:40] in text
+        # a job's runs are a status read charged to the job (LiveRamp's per-object hourly cap)
+        ledger = session(app, "liveramp").ledger
+        used = ledger.reads_used(job.id)
+        assert used >= 1
+        await press(pilot, "r")
+        assert ledger.reads_used(job.id) == used + 1
         # the newest run is the one the job started at its last due time: queued, then processing
         assert runs.row(runs.selected_key) is not None
 
