@@ -167,3 +167,17 @@ def test_headless_exports_with_hostile_names_and_under_fault(tmp_path, monkeypat
         assert code in (0, 3, 4) and "Traceback" not in captured.err
         emu.app.state.chaos.clear()
         assert main(["exports", "--profile", "emu-lr", "--json"]) == 0
+
+
+async def test_hostile_names_render_inert_on_the_activation_form(make_app, clock):
+    app = make_app(hostile=True, store=Store.in_memory(now=clock.now))
+    inf = emulator_of(app).state.infosum
+    collab = next(c for c in inf.collaborations.values()
+                  if any(p.activation_allowed for p in c.datasets) and c.destinations)
+    async with app.run_test(size=SIZE) as pilot:
+        s = next(x for x in app.sessions if x.platform == "infosum")
+        app.open(s, Target("collaboration", collab.id, collab.name, s.name))
+        await wait_for_workers(pilot)
+        await press(pilot, "n")
+        assert type(app.screen).__name__ == "ActivationForm", toasts(app)
+        _check_inert(app)
