@@ -100,3 +100,16 @@ def _refuse_without_acting(client):
         client.posts += 1
         raise client.fail_with
     return create
+
+
+async def test_a_lost_activation_answer_is_unknown_not_failed():
+    class Client:
+        posts = 0
+
+        async def create_activation(self, query, campaign, cid):
+            Client.posts += 1
+            raise ApiError(message="connection dropped", code="NETWORK", path="/api/v1/activations")
+
+    with pytest.raises(ex.ExportUnknown) as unknown:
+        await acts.create("CLB.1", "spring", "SELECT ids.ID FROM ids").write(_session()).call(Client())
+    assert "look before sending it again" in str(unknown.value) and Client.posts == 1

@@ -196,6 +196,9 @@ class ExportWrite:
                 reached = str(getattr(exc, "path", "") or "").rstrip("/").endswith(self.path.removeprefix(self.root))
                 lost = reached and hasattr(exc, "status") and answer_lost(exc)
                 _outcome(store, "failed", jid, str(exc)[:300], answered=not lost)
+                if lost and self.find is None and self.ids is not None:  # a create nothing can list
+                    raise ExportUnknown(f"the answer was lost ({getattr(exc, 'message', exc)}): it may have been "
+                                        "made; look before sending it again (the journal keeps it)") from None
                 if not lost or self.find is None:
                     raise
                 return await self._settle(client, store, jid, before, started, exc)
