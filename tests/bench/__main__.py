@@ -33,7 +33,7 @@ BENCHES = {
     "table": ("tests.bench.bench_table", "5,000-row list: open, keyed-diff refresh, scroll vs DataTable"),
     "results": ("tests.bench.bench_results", "1M-row result preview: first page, jump to end"),
     "compare": ("tests.bench.bench_compare", "compare two 1M-row runs: first screen of differences"),
-    "watch": ("tests.bench.bench_watch", "watcher economy and idle CPU"),
+    "watch": ("tests.bench.bench_watch", "watcher economy: status calls vs naive polling"),
     "idle": ("tests.bench.bench_idle_tui", "idle CPU of the running TUI watching 10 runs"),
     "serve": ("tests.bench.bench_serve", "browser mode: page to first row vs textual-serve + bare app"),
 }

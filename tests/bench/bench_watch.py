@@ -1,4 +1,4 @@
-"""Benchmark: the watcher's status calls against naive polling, limit violations, idle CPU.
+"""Benchmark: the watcher's status calls against naive polling, and limit violations.
 
 Not collected by pytest (``norecursedirs``); ``python -m tests.bench`` calls :func:`measure`, or by
 hand::
@@ -10,13 +10,11 @@ hand::
    watched for an hour. The same launches are then polled naively — one ``GET`` per run every 5
    minutes until it finishes — against an identical emulator (the baseline). Reported: status calls of
    both, limit violations (must be 0), and whether the failed run's reason reached ``RunFinished``.
-2. **Idle CPU** of the watcher with 10 watched runs: its own ``run_forever`` loop for 60 s of real
-   time (10 s with ``--quick``) with LiveRamp's real budget (5-minute spacing); the emulator runs in a
-   subprocess, so only the watcher's process is measured. The full run adds 15 s with the demo
-   budget (×60: a poll every 5 s), polls included.
+2. **Idle CPU** is measured on the running TUI by ``bench_idle_tui`` (``--only idle``): the real app
+   on a pty, its one polling loop (:meth:`tui.core.board.RunsBoard.run`) watching 10 runs.
 3. **Compressed clock** (``--compressed``, by hand only): the emulator's clock runs 60× (an hour in a
    minute), the profile budget is scaled to match (``Budget().scaled(60)``), and the watcher runs in
-   real time with ``run_forever`` for a minute.
+   real time with the runs board's loop for a minute.
 
 Figures only; nothing is asserted on timings.
 """
@@ -27,19 +25,14 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
-
 from tui.api.liveramp import LiveRampClient
 from tui.config import Budget, Profile
+from tui.core.board import RunsBoard
 from tui.core.launch import Launcher
 from tui.core.params import BOOLEAN, DATE, DECIMAL, INTEGER, TIMESTAMP
 from tui.core.status import normalize
@@ -179,83 +172,31 @@ async def compressed_minute(token_dir: Path, speed: float = 60.0, runs: int = 20
             store = Store.in_memory()
             launcher = Launcher(client, store)
             finished: list = []
-            watcher = Watcher(store, on_event=lambda e: finished.append(e) if isinstance(e, RunFinished) else None)
+            board = RunsBoard([], store=store, keep_recent=False, settle=False)
+            watcher = board.watcher
+            watcher.subscribe(lambda e: finished.append(e) if isinstance(e, RunFinished) else None)
             watcher.attach(client, ledger=launcher.ledger)
             questions = (await ready_questions(client))[:4]
             outcomes = await launch_runs(client, launcher, questions, runs, lambda: options.clock.now())
             for outcome in outcomes:
                 watcher.watch_launch(outcome)
             before = sum(world.counters.status_reads.values())
-            task = asyncio.create_task(watcher.run_forever())
             t0 = time.monotonic()
-            while time.monotonic() - t0 < 3600 / speed and watcher.items():
-                await asyncio.sleep(0.5)
-            watcher.stop()
-            await task
+
+            async def wait(wake, now) -> bool:  # the board's loop, cut at an hour of emulator time
+                left = 3600 / speed - (time.monotonic() - t0)
+                if left <= 0:
+                    return False
+                await board.sleep(min(left, 30.0 if wake is None else (wake - now).total_seconds()))
+                return True
+
+            await board.run(wait=wait)
             return {"runs": runs, "calls": sum(world.counters.status_reads.values()) - before,
                     "violations": len(world.limit_violations), "finished": len(finished),
                     "wall_s": time.monotonic() - t0}
 
 
-# --------------------------------------------------------------------------- 3. idle CPU
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def emulator_process(speed: float):
-    """The emulator in its own process, so the watcher's CPU is measured alone."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tui", "emulator", "--port", str(port), "--speed", str(speed),
-                             "--strict-limits"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the emulator did not start")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-async def idle_cpu(base_url: str, budget: Budget, token_dir: Path, label: str, window_s: float,
-                   watched: int = 10) -> dict:
-    async with LiveRampClient(profile(base_url, budget, name=label), token_cache_dir=token_dir / label) as client:
-        launcher = Launcher(client, Store.in_memory())
-        watcher = Watcher()
-        watcher.attach(client, ledger=launcher.ledger)
-        questions = (await ready_questions(client))[:5]
-        for outcome in await launch_runs(client, launcher, questions, watched, lambda: None):
-            watcher.watch_launch(outcome)
-        task = asyncio.create_task(watcher.run_forever())
-        await asyncio.sleep(0.5)  # settle
-        calls0 = sum(watcher.calls.values())
-        c0, t0 = time.process_time(), time.perf_counter()
-        await asyncio.sleep(window_s)
-        c1, t1 = time.process_time(), time.perf_counter()
-        polls = sum(watcher.calls.values()) - calls0
-        still = len(watcher.items())
-        watcher.stop()
-        await task
-    return {"label": label, "cpu_pct": 100 * (c1 - c0) / (t1 - t0), "window_s": t1 - t0, "polls": polls,
-            "watched": watched, "still_watched": still}
-
-
 # --------------------------------------------------------------------------- the runner's interface
-
-IDLE_TARGET_PCT = 1.0
-
 
 async def _measure(quick: bool, tmp: Path) -> list[dict]:
     os.environ[SECRET_ENV] = "demo-secret"
@@ -276,29 +217,11 @@ async def _measure(quick: bool, tmp: Path) -> list[dict]:
                      + f"; failed run's reason reached RunFinished: {'yes' if r['reason_ok'] else 'NO'}"
                      + ("" if r["same_runs"] else "; the naive pass got other run ids")),
         })
-    window = 10.0 if quick else 60.0
-    with emulator_process(speed=60.0) as base:
-        idle = await idle_cpu(base, Budget(), tmp, "real-budget", window)
-        demo = None if quick else await idle_cpu(base, Budget().scaled(60.0), tmp, "demo-budget", 15.0)
-    rows.append({
-        "figure": f"idle CPU, 10 watched runs, {window:.0f} s of real time",
-        "ours": idle["cpu_pct"], "baseline": None, "unit": "% core", "target": f"≤ {IDLE_TARGET_PCT:g} % of a core",
-        "passed": idle["cpu_pct"] <= IDLE_TARGET_PCT,
-        "note": (f"the watcher's own run_forever loop with LiveRamp's real budget (≥ 5 min between status reads), "
-                 f"emulator in another process; {idle['polls']} polls in the window, {idle['still_watched']} "
-                 "runs still watched; for scale, an idle Textual app measures ~0.2 % (reference/tui-anchors.md §3)"),
-    })
-    if demo is not None:
-        rows.append({
-            "figure": "watcher CPU, 10 runs, demo budget ×60 (a poll every 5 s), 15 s",
-            "ours": demo["cpu_pct"], "baseline": None, "unit": "% core", "target": "report", "passed": None,
-            "note": f"polls included: {demo['polls']} status calls in the window, {demo['still_watched']} still watched",
-        })
     return rows
 
 
 def measure(quick: bool = False) -> list[dict]:
-    """Rows for ``python -m tests.bench``: the simulated hour(s) and the idle CPU window."""
+    """Rows for ``python -m tests.bench``: the simulated hour(s)."""
     tmp = Path(tempfile.mkdtemp(prefix="bench-watch-"))
     saved = {k: os.environ.get(k) for k in ("CLEANROOM_TUI_STATE_DIR", "CLEANROOM_TUI_CACHE_DIR", SECRET_ENV)}
     os.environ["CLEANROOM_TUI_STATE_DIR"] = str(tmp / "state")
@@ -316,7 +239,7 @@ def measure(quick: bool = False) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="one scenario, a 10 s idle window")
+    parser.add_argument("--quick", action="store_true", help="one scenario")
     parser.add_argument("--compressed", action="store_true", help="also run the real-time compressed-clock minute")
     args = parser.parse_args(argv)
     from .report import markdown_table, notes

@@ -275,7 +275,7 @@ async def test_dataset_stats_count_attribute_columns_as_the_summary_does(world):
 
 
 async def test_the_launch_form_says_whole_number_once_and_names_runs_after_real_dates(make_app, clock):
-    from tui.ui.screens.launch import _hint
+    from tui.ui.widgets.param_fields import field_hint as _hint
 
     from .test_launch_ui import field_input, open_form
 

@@ -150,10 +150,13 @@ def test_no_other_private_textual_names_are_overridden():
 
     found: dict[str, set[str]] = {}
     app_private: set[str] = set()
+
+    def private_names(text: str) -> set[str]:
+        return set(re.findall(r"(?:self|super\(\))\.(_[a-zA-Z]\w*)", text)) | set(re.findall(r"def (_[a-zA-Z]\w*)", text))
+
     for info in pkgutil.walk_packages(tui.ui.__path__, "tui.ui."):
         module = importlib.import_module(info.name)
         text = inspect.getsource(module)
-        used = set(re.findall(r"(?:self|super\(\))\.(_[a-zA-Z]\w*)", text)) | set(re.findall(r"def (_[a-zA-Z]\w*)", text))
         app_private.update(re.findall(r"\bapp\.(_[a-zA-Z]\w*)", text))
         for name, cls in vars(module).items():
             if not inspect.isclass(cls) or cls.__module__ != module.__name__:
@@ -161,6 +164,9 @@ def test_no_other_private_textual_names_are_overridden():
             base = next((b for b in cls.__mro__[1:] if b.__module__.startswith("textual")), None)
             if base is None:
                 continue
+            # a plain mixin's methods (ResourceTable's ColumnWidths, EventsScreen's parts) are the class's own
+            mixins = [m for m in cls.__bases__ if m.__module__.startswith("tui.") and not issubclass(m, base)]
+            used = private_names(text).union(*(private_names(inspect.getsource(m)) for m in mixins))
             names = {n for b in base.__mro__ for n in vars(b)} | textual_instance_names(base)
             shared = {n for n in used & names if not n.startswith("__")}
             if shared:

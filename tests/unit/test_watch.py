@@ -116,7 +116,7 @@ def make_watcher(clock, store=None, client=None, events=None):
 
 
 async def run_for(watcher: Watcher, clock: ManualClock, duration: timedelta) -> list:
-    """Step the manual clock from wake-up to wake-up, as run_forever would, without sleeping."""
+    """Step the manual clock from wake-up to wake-up, as the board's loop would, without sleeping."""
     stop = clock.now() + duration
     events = []
     while (wake := watcher.next_wake()) is not None and wake <= stop:
@@ -318,30 +318,27 @@ async def test_insight_queries_poll_fast_and_report_the_outcome(clock):
     assert infosum.calls.count("status") <= 20  # 2 s doubling with age: ~10 polls per query
 
 
-async def test_run_forever_sleeps_until_the_next_poll_and_streams_events(clock):
-    client, watcher = make_watcher(clock)
+async def test_the_boards_loop_sleeps_until_the_next_poll_and_ends_when_nothing_is_watched(clock):
+    """The one polling loop (:meth:`RunsBoard.run`): it waits until the next poll is due — no busy
+    loop — polls, and ends once the last watched run finished."""
+    from tui.core.board import RunsBoard
+
+    board = RunsBoard([], now=clock.now, keep_recent=False, settle=False)
+    client = FakeLiveRamp(clock)
+    board.watcher.attach(client)
     client.add("r1", "q1", lifecycle_script(60, 500))
-    watcher.watch_question_run("lr", "q1", "r1")
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        clock.advance(seconds)
-        await asyncio.sleep(0)
-
-    watcher._sleep = sleep
+    board.watcher.watch_question_run("lr", "q1", "r1")
     received: list = []
+    board.watcher.subscribe(received.append)
+    waits: list[float] = []
 
-    async def consume() -> None:
-        async for event in watcher.events():
-            received.append(event)
-            if isinstance(event, RunFinished):
-                watcher.stop()
+    async def wait(wake, now) -> bool:
+        waits.append((wake - now).total_seconds())
+        clock.set(wake)
+        return True
 
-    consumer = asyncio.create_task(consume())
-    await asyncio.sleep(0)
-    await asyncio.wait_for(watcher.run_forever(idle_s=3600), timeout=5)
-    await asyncio.wait_for(consumer, timeout=5)
-    assert slept[:2] == [300, 300]  # one poll per interval, no busy loop
+    await asyncio.wait_for(board.run(wait=wait), timeout=5)
+    assert waits[:2] == [300, 300]  # one poll per interval
     assert [type(e).__name__ for e in received] == ["RunChanged", "RunChanged", "RunFinished"]
     assert len(client.calls) == 2
+    assert not board.has_work()

@@ -61,13 +61,17 @@ Decisions (reference silent):
   listing spends status reads of the question (the hourly cap applies, the 5-min spacing does not);
 - InfoSum has no creation budget and no way to list insight queries: a lost query answer stays
   unknown (re-running an insight query is harmless — it creates nothing lasting).
+
+Modules: the refusals, outcomes and matching helpers are in :mod:`tui.core.launch_outcome`; the
+guarded path (guard → journal → one POST → settle a lost answer) in :mod:`tui.core.launch_guard`;
+crash recovery (:meth:`Launcher.reconcile_unresolved`) in :mod:`tui.core.launch_recovery`. This
+module keeps the :class:`Launcher` (its forms, duplicate guard and each kind of launch, with the
+listing that finds a lost run) and re-exports every public name.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -75,12 +79,32 @@ from ..api.http import ApiError
 from ..config import Budget, Profile
 from . import infosum as isum
 from . import liveramp as lr
-from .budget import CREATES, BudgetLedger, utcnow
+from .budget import BudgetLedger, utcnow
 from .gateway import Gateway
 from .launch_form import FlowLaunchForm, InvalidParameters, LaunchForm, check_run_name
+from .launch_guard import GuardedPath
+from .launch_outcome import (
+    BudgetExhausted,
+    DuplicateLaunch,
+    LaunchError,
+    LaunchFailed,
+    LaunchOutcome,
+    LaunchUnknown,
+    PlatformOffline,
+    ReadOnlyProfile,
+    Reconciled,
+    _Deferred,
+    _flow_run_matches,
+    _partitions_key,
+    _run_matches,
+    _Spec,
+    _Unverifiable,
+    answer_lost,
+    parse_target,
+    target_of,
+)
+from .launch_recovery import CrashRecovery
 from .status import FLOW_REPLAY, FLOW_RESUME, FLOW_RUN, INSIGHT_QUERY, QUESTION_RUN
-
-log = logging.getLogger("tui.core.launch")
 
 Now = Callable[[], datetime]
 
@@ -93,206 +117,9 @@ RECONCILE_PAGE = 100
 RECONCILE_PAGES = 3
 
 
-_TARGET_PREFIX = {
-    QUESTION_RUN: "cleanroom-question",
-    FLOW_RUN: "cleanroom-flow",
-    FLOW_RESUME: "cleanroom-flow-run-resume",
-    FLOW_REPLAY: "cleanroom-flow-run-replay",
-    INSIGHT_QUERY: "infosum-query",
-}
-_PREFIX_KIND = {v: k for k, v in _TARGET_PREFIX.items()}
-
-
-# --------------------------------------------------------------------------- outcomes and refusals
-
-class LaunchError(Exception):
-    """Base of every refusal or failure of a launch; ``str()`` is the message to show."""
-
-
-class ReadOnlyProfile(LaunchError):
-    pass
-
-
-class PlatformOffline(LaunchError):
-    """The session's last call could not reach the platform: nothing is sent until one gets through
-    (a POST now would most likely lose its answer)."""
-
-
-class DuplicateLaunch(LaunchError):
-    """The same thing was launched with the same parameters moments ago; ``entries``: newest first."""
-
-    def __init__(self, entries: list[Any], window_s: float) -> None:
-        self.entries = entries
-        self.window_s = window_s
-        last = entries[0]
-        super().__init__(f"the same launch was made {len(entries)} time(s) in the last {window_s / 60:.0f} min "
-                         f"(last at {last.created_at:%H:%M:%S}, {last.state}); launch again?")
-
-
-class BudgetExhausted(LaunchError):
-    """No creation left in the budget-hour; ``free_at``: when the next one frees."""
-
-    def __init__(self, free_at: datetime | None, per_hour: int) -> None:
-        self.free_at = free_at
-        when = f" until {free_at:%H:%M:%S} UTC" if free_at is not None else ""
-        super().__init__(f"creation budget used up ({per_hour} per hour): launching is disabled{when}")
-
-
-class LaunchFailed(LaunchError):
-    """The launch did not create anything (the platform refused it, or a lost answer was checked)."""
-
-    def __init__(self, error: ApiError | None, journal_id: int, note: str = "") -> None:
-        self.error = error
-        self.journal_id = journal_id
-        self.note = note
-        text = str(error) if error is not None else "launch failed"
-        super().__init__(f"{text}{' — ' + note if note else ''}")
-
-
-class LaunchUnknown(LaunchError):
-    """The answer was lost and it is not known yet whether the run exists. Do not launch again:
-    the journal keeps the intent and :meth:`Launcher.reconcile_unresolved` settles it later."""
-
-    def __init__(self, error: ApiError | None, journal_id: int, note: str) -> None:
-        self.error = error
-        self.journal_id = journal_id
-        self.note = note
-        super().__init__(note)
-
-
-@dataclass(frozen=True)
-class LaunchOutcome:
-    kind: str  # QUESTION_RUN | FLOW_RUN | FLOW_RESUME | FLOW_REPLAY | INSIGHT_QUERY
-    profile: str
-    platform: str
-    object_id: str  # run id / flow run id / query id
-    name: str
-    journal_id: int
-    launched_at: datetime
-    #: the answer was lost and the object was found by listing
-    recovered: bool = False
-    note: str = ""
-    #: the platform's answer (QuestionRun, FlowRun, QueryStatus); None when recovered or for resume/replay
-    obj: Any = None
-    question_id: str | None = None
-    cleanroom_id: str | None = None
-    flow_id: str | None = None
-    collaboration_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Reconciled:
-    """What :meth:`Launcher.reconcile_unresolved` did with one unresolved journal entry."""
-
-    entry: Any  # JournalEntry
-    result: str  # "found" | "not_created" | "deferred" | "unverifiable"
-    object_id: str | None = None
-    note: str = ""
-
-
-class _Deferred(Exception):
-    """Reconciliation cannot be done now (budget); try again later."""
-
-
-class _Unverifiable(Exception):
-    """Reconciliation is impossible on this platform."""
-
-
-@dataclass
-class _Spec:
-    """One launch, described for the shared guard/journal/POST/reconcile path."""
-
-    kind: str
-    target: str
-    fingerprint_params: dict[str, Any]
-    request: dict[str, Any]
-    name: str
-    send: Callable[[], Awaitable[tuple[str, Any]]]
-    reconcile: Callable[[datetime, int], Awaitable[str | None]]
-    path_suffix: tuple[str, ...]
-    counts_create: bool
-    ids: dict[str, str | None] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------- helpers
-
-def target_of(kind: str, *ids: str | None) -> str:
-    return f"{_TARGET_PREFIX[kind]}:{'/'.join(i or '-' for i in ids)}"
-
-
-def parse_target(target: str) -> tuple[str, list[str]]:
-    prefix, _, rest = target.partition(":")
-    kind = _PREFIX_KIND.get(prefix, "")
-    return kind, rest.split("/") if rest else []
-
-
-def _reached_target(exc: ApiError, suffixes: tuple[str, ...]) -> bool:
-    """Did this error come from the create call itself (not from the token request, or a local refusal)?"""
-    path = (exc.path or "").rstrip("/")
-    if exc.code == "READ_ONLY":
-        return False
-    return bool(path) and path.endswith(suffixes)
-
-
-def answer_lost(exc: ApiError) -> bool:
-    """No readable answer: the platform may have acted. 4xx (incl. 429) means it did not."""
-    if exc.status is None:
-        return True
-    if exc.status >= 500:
-        return True
-    return exc.status < 400  # a 2xx whose body could not be decoded (BAD_JSON)
-
-
-def _partitions_key(parts: Any) -> list[list[str]]:
-    out = []
-    for p in parts or []:
-        if isinstance(p, dict):
-            out.append([str(p.get("name", "")), str(p.get("value", ""))])
-    return sorted(out)
-
-
-def _run_matches(run: Any, request: dict[str, Any]) -> bool:
-    """Same name, and every value we sent is what the run carries (the platform adds defaults)."""
-    if str(getattr(run, "name", "")).strip() != str(request.get("name", "")).strip():
-        return False
-    have = dict(getattr(run, "parameters", None) or {})
-    for key, value in (request.get("parameters") or {}).items():
-        if str(have.get(key, "")) != str(value):
-            return False
-    parts = {str(getattr(p, "name", "")): str(getattr(p, "value", ""))
-             for p in getattr(run, "partition_parameters", None) or []}
-    for name, value in _partitions_key(request.get("partitionParameters")):
-        # some platforms echo partitions inside parameters instead
-        if parts.get(name, have.get(name)) != value:
-            return False
-    return True
-
-
-def _flow_values(run: Any) -> set[tuple[str, str]]:
-    out = set()
-    for node in getattr(run, "flow_run_parameters", None) or []:
-        for name, value in (getattr(node, "parameters", None) or {}).items():
-            out.add((str(name), str(getattr(value, "value", value))))
-    return out
-
-
-def _flow_run_matches(run: Any, request: dict[str, Any]) -> bool:
-    """Same name; every node value we sent appears in the run (node ids may be labels or UUIDs)."""
-    if str(getattr(run, "name", "")).strip() != str(request.get("name", "")).strip():
-        return False
-    have = _flow_values(run)
-    if not have:  # a list view may leave the parameters out: the name has to do
-        return True
-    for node in request.get("nodes") or []:
-        for name, value in (node.get("parameters") or {}).items():
-            if (str(name), str(value)) not in have:
-                return False
-    return True
-
-
 # --------------------------------------------------------------------------- the launcher
 
-class Launcher:
+class Launcher(GuardedPath, CrashRecovery):
     """Launches for one profile, through its session (or a bare client)."""
 
     def __init__(self, target: Any, store: Any = None, profile: Profile | None = None,
@@ -609,159 +436,10 @@ class Launcher:
                      {"collaboration_id": collaboration_id})
         return await self._guarded(spec, allow_duplicate)
 
-    # ------------------------------------------------------------------ the guarded path
-
-    def _require_liveramp(self) -> None:
-        if self.platform != "liveramp":
-            raise LaunchError(f"profile {self.profile.name!r} is not a LiveRamp profile")
-
-    async def _guarded(self, spec: _Spec, allow_duplicate: bool) -> LaunchOutcome:
-        if self.gateway.readonly:
-            raise ReadOnlyProfile(f"profile {self.profile.name!r} is read-only: launching is disabled")
-        session = self.gateway.session
-        if session is not None and not getattr(session, "online", True):
-            raise PlatformOffline(f"profile {self.profile.name!r} is offline: launching is disabled until the "
-                                  "platform answers again")
-        if not allow_duplicate:
-            earlier = self.recent_launches(spec.target, spec.fingerprint_params)
-            if earlier:
-                raise DuplicateLaunch(earlier, self.duplicate_window_s)
-        now = self._now()
-        # checked and counted in one store transaction: another process may take the last slot
-        if spec.counts_create and not self.ledger.claim_create(now):
-            raise BudgetExhausted(self.ledger.creates_free_at(now), self.ledger.creates_per_hour)
-        jid = 0
-        if self.store is not None:
-            jid = self.store.journal_intent(self.profile.name, self.platform, spec.target, spec.fingerprint_params,
-                                            spec.request)
-            if not jid:
-                log.warning("launch journal unavailable: a lost answer could not be reconciled later")
-        try:
-            object_id, obj = await spec.send()
-        except ApiError as exc:
-            return await self._after_error(spec, jid, exc, now)
-        except BaseException as exc:
-            # cancelled (or a bug) while the POST may have been in flight: the object may exist
-            self._journal_failed(jid, f"interrupted: {type(exc).__name__}", answered=False)
-            raise
-        if self.store is not None:
-            self.store.journal_succeeded(jid, object_id)
-        return self._outcome(spec, object_id, jid, now, obj=obj)
-
-    async def _after_error(self, spec: _Spec, jid: int, exc: ApiError, intent_at: datetime) -> LaunchOutcome:
-        if not _reached_target(exc, spec.path_suffix) or not answer_lost(exc):
-            self._journal_failed(jid, str(exc), answered=True)
-            if exc.status == 429 and spec.counts_create:
-                until = self.ledger.backoff_after_429(CREATES, self._now(), exc.retry_after)
-                raise LaunchFailed(exc, jid, f"creation limit reached; launching is paused until {until:%H:%M:%S} UTC")
-            raise LaunchFailed(exc, jid)
-        # the answer was lost: the platform may have created it. List, never post again.
-        self._journal_failed(jid, str(exc), answered=False)
-        log.warning("launch answer lost (%s); reconciling by listing", exc)
-        try:
-            found = await spec.reconcile(intent_at, jid)
-        except _Unverifiable as why:
-            raise LaunchUnknown(exc, jid, f"the answer was lost ({exc.message}); {why}") from None
-        except (_Deferred, ApiError) as why:
-            raise LaunchUnknown(exc, jid, f"the answer was lost ({exc.message}) and checking failed ({why}); "
-                                          "it stays in the launch journal and will be checked again — "
-                                          "do not launch again yet") from None
-        if found is None:
-            note = "the answer was lost, and listing shows nothing was created: it is safe to launch again"
-            self._journal_reconciled(jid, None, note)
-            raise LaunchFailed(exc, jid, note)
-        note = "the answer was lost; the run was found by listing (not posted again)"
-        self._journal_reconciled(jid, found, note)
-        return self._outcome(spec, found, jid, intent_at, recovered=True, note=note)
-
-    def _outcome(self, spec: _Spec, object_id: str, jid: int, at: datetime, *, obj: Any = None,
-                 recovered: bool = False, note: str = "") -> LaunchOutcome:
-        return LaunchOutcome(kind=spec.kind, profile=self.profile.name, platform=self.platform, object_id=object_id,
-                             name=spec.name, journal_id=jid, launched_at=at, recovered=recovered, note=note, obj=obj,
-                             **spec.ids)
-
-    def _journal_failed(self, jid: int, error: str, *, answered: bool) -> None:
-        if self.store is not None:
-            self.store.journal_failed(jid, error, answered=answered)
-
-    def _journal_reconciled(self, jid: int, object_id: str | None, note: str) -> None:
-        if self.store is not None:
-            self.store.journal_reconciled(jid, object_id, note)
-
-    def _claimed(self, target: str, fingerprint_params: dict[str, Any], since: datetime, jid: int) -> set[str]:
-        """Object ids other journal entries of the same launch already own (so one run is not matched twice)."""
-        if self.store is None:
-            return set()
-        from ..store import params_fingerprint
-
-        entries = self.store.journal_recent(self.profile.name, target, params_fingerprint(target, fingerprint_params),
-                                            since - timedelta(days=1))
-        return {e.object_id for e in entries if e.object_id and e.id != jid}
-
-    async def _budgeted_read(self, obj: str, fn: Callable[[Any], Awaitable[Any]]) -> Any:
-        """A status read spent on reconciling: hourly cap and backoff apply, the 5-min spacing does not."""
-        now = self._now()
-        if not self.ledger.claim_read(obj, now, urgent=True):
-            free = self.ledger.next_read_at(obj, now, urgent=True)
-            raise _Deferred(f"the status-read budget of {obj} is used up until {free:%H:%M:%S} UTC")
-        try:
-            return await self.gateway.read(fn)
-        except ApiError as exc:
-            if exc.status == 429:
-                self.ledger.backoff_after_429(obj, self._now(), exc.retry_after)
-            raise
-
-    # ------------------------------------------------------------------ crash recovery
-
-    async def reconcile_unresolved(self, *, before: datetime | None = None) -> list[Reconciled]:
-        """Settle intents left pending/lost (a crash mid-POST, an answer lost earlier) by listing.
-
-        Intents younger than the grace period are left alone (another instance may be awaiting the
-        answer) unless ``before`` says otherwise. Entries that cannot be checked now stay unresolved.
-        """
-        if self.store is None:
-            return []
-        cutoff = before or (self._now() - timedelta(seconds=self.reconcile_grace_s))
-        results: list[Reconciled] = []
-        for entry in self.store.journal_unresolved(self.profile.name, before=cutoff):
-            results.append(await self._reconcile_entry(entry))
-        return results
-
-    async def _reconcile_entry(self, entry: Any) -> Reconciled:
-        kind, ids = parse_target(entry.target)
-        request = dict(entry.request or {})
-        since = entry.created_at
-        try:
-            if kind == QUESTION_RUN and len(ids) == 1:
-                found = await self._find_question_run(ids[0], request, since, entry.id)
-            elif (kind, len(ids)) in ((FLOW_RUN, 2), (FLOW_REPLAY, 3)):
-                claimed = self._claimed(entry.target, dict(entry.params or {}), since, entry.id)
-                found = await self._find_flow_run(ids[0], ids[1], request, claimed)
-            elif kind == FLOW_RESUME and len(ids) == 2:
-                run = await self._budgeted_read(ids[1], lambda c: c.get_flow_run(ids[0], ids[1]))
-                found = None if str(run.status).upper() == "PAUSED" else ids[1]
-            elif kind == INSIGHT_QUERY:
-                raise _Unverifiable("InfoSum cannot list insight queries: outcome unknown; "
-                                    "running the query again is safe")
-            else:
-                raise _Unverifiable(f"unknown launch target {entry.target!r}")
-        except _Unverifiable as why:
-            self._journal_reconciled(entry.id, None, str(why))
-            return Reconciled(entry, "unverifiable", None, str(why))
-        except (_Deferred, ApiError) as why:
-            return Reconciled(entry, "deferred", None, str(why))
-        if found is None:
-            note = "reconciled by listing: nothing was created"
-            self._journal_reconciled(entry.id, None, note)
-            return Reconciled(entry, "not_created", None, note)
-        note = "reconciled by listing: found (not posted again)"
-        self._journal_reconciled(entry.id, found, note)
-        return Reconciled(entry, "found", found, note)
-
 
 __all__ = [
     "DUPLICATE_WINDOW_S", "FLOW_REPLAY", "FLOW_RESUME", "FLOW_RUN", "INSIGHT_QUERY", "QUESTION_RUN",
     "BudgetExhausted", "DuplicateLaunch", "FlowLaunchForm", "InvalidParameters", "LaunchError", "LaunchFailed",
-    "LaunchForm", "LaunchOutcome", "LaunchUnknown", "Launcher", "PlatformOffline", "ReadOnlyProfile", "Reconciled", "answer_lost",
-    "parse_target", "target_of",
+    "LaunchForm", "LaunchOutcome", "LaunchUnknown", "Launcher", "PlatformOffline", "ReadOnlyProfile", "Reconciled",
+    "answer_lost", "parse_target", "target_of",
 ]

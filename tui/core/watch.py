@@ -19,16 +19,16 @@ number of profiles. How it polls:
   :class:`RunFinished` (``run``, ``lifecycle``, ``reason`` from ``failureReason``/``runMessage`` or
   the InfoSum error; ``result`` for a finished InfoSum query), then the run drops out of the watch
   list; :class:`PollFailed` and :class:`RunGone` (404) for trouble. Delivered to callbacks
-  (:meth:`Watcher.subscribe`) and to async iterators (:meth:`Watcher.events`).
+  (:meth:`Watcher.subscribe`).
 
 The schedule is driven by an injected clock: :meth:`Watcher.tick` polls what is due at ``now`` and
 :meth:`Watcher.next_wake` says when something is due next, so tests and benchmarks step through a
-simulated hour without sleeping. :meth:`Watcher.run_forever` is the thin real-time loop: it sleeps
-until ``next_wake()`` and schedules the next poll only after the previous one finished (Dolphie-style).
+simulated hour without sleeping. The real-time loop is the runs board's
+(:meth:`tui.core.board.RunsBoard.run`, the one polling loop of the TUI and ``cleanroom-tui watch``).
 
 API::
 
-    watcher = Watcher(store=None, now=None, on_event=None, sleep=None)
+    watcher = Watcher(store=None, now=None, on_event=None)
     watcher.attach(session_or_client, profile=None, budget=None, ledger=None) -> BudgetLedger
     watcher.restore() -> int                                  # re-watch what the store remembers
     watcher.watch_question_run(profile, question_id, run_id, name="", cleanroom_id=None, run=None, launched=True)
@@ -38,8 +38,8 @@ API::
     watcher.unwatch(profile, kind, object_id); watcher.poke(profile, kind, object_id)
     watcher.items() -> [WatchedRun]; watcher.snapshots() -> [RunSnapshot]
     watcher.plan(now=None) -> [PlannedPoll]; watcher.next_wake() -> datetime | None
-    await watcher.tick(now=None) -> [WatchEvent]; await watcher.run_forever(); watcher.stop()
-    watcher.subscribe(callback) -> unsubscribe; async for event in watcher.events(): ...
+    await watcher.tick(now=None) -> [WatchEvent]; watcher.on_reschedule(waker)
+    watcher.subscribe(callback) -> unsubscribe
     watcher.reads_left_this_hour(profile, object_id, kind=QUESTION_RUN) -> int | None
     watcher.budget_meter(profile) -> BudgetMeter; watcher.summary(profile) -> str
     watcher.calls -> Counter of polls by operation (list_runs, get_run, list_flow_runs, get_flow_run, query_status)
@@ -47,20 +47,21 @@ API::
 Clock: ``now`` must be the clock the profiles' budgets are measured in — wall time (the demo's
 budget is scaled to its fast clock), or a test's manual clock. It is not the platform's clock:
 run ages are measured from when the watch started, not from ``submittedAt``.
+
+Modules: the snapshots, events, watched items, planned polls, budget meter and interval policy are in
+:mod:`tui.core.watch_model`; making one poll and reading its answer is :mod:`tui.core.watch_poll`
+(a mixin of :class:`Watcher`). This module keeps the watcher and re-exports their names.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..api.http import ApiError
 from ..config import Budget
 from .budget import ALL, BudgetLedger, utcnow
 from .gateway import Gateway
@@ -70,205 +71,45 @@ from .status import (
     KINDS,
     QUESTION_RUN,
     Lifecycle,
-    infosum_query_lifecycle,
-    normalize,
 )
+from .watch_model import (
+    AGE_FACTOR,
+    INFOSUM_429_S,
+    INFOSUM_FIRST_S,
+    INFOSUM_MAX_S,
+    LIST_LIMIT,
+    BudgetMeter,
+    Key,
+    Listener,
+    PlannedPoll,
+    PollFailed,
+    RunChanged,
+    RunFinished,
+    RunGone,
+    RunSnapshot,
+    WatchedRun,
+    WatchEvent,
+    _lr_floor,
+    _Profile,
+    backoff_interval,
+)
+from .watch_poll import Polling
 
 log = logging.getLogger("tui.core.watch")
 
 Now = Callable[[], datetime]
-Sleep = Callable[[float], Awaitable[None]]
-
-
-#: the interval doubles once the run is this many intervals old
-AGE_FACTOR = 4
-#: InfoSum documents no polling budget (reference §10.2 GUESS: ~1 s backing off to ~10 s)
-INFOSUM_FIRST_S = 2.0
-INFOSUM_MAX_S = 30.0
-INFOSUM_429_S = 60.0
-#: runs per list call (SPEC maximum for question runs; flow-run lists document no maximum)
-LIST_LIMIT = 100
-#: how long run_forever sleeps when nothing is watched (it is woken early when something is added)
-IDLE_S = 60.0
-
-Key = tuple[str, str, str]  # (profile, kind, object_id)
-
-
-# --------------------------------------------------------------------------- snapshots and events
-
-@dataclass(frozen=True)
-class RunSnapshot:
-    """One observation of a watched object, platform-neutral; ``status`` is the raw platform status."""
-
-    profile: str
-    platform: str
-    kind: str
-    object_id: str
-    name: str
-    status: str
-    lifecycle: Lifecycle
-    parent_id: str | None = None  # question id / flow id / collaboration id
-    cleanroom_id: str | None = None
-    failure_reason: str | None = None
-    run_message: str | None = None
-    submitted_at: datetime | None = None
-    completed_at: datetime | None = None
-    polled_at: datetime | None = None
-    raw: Any = field(default=None, compare=False, repr=False)
-
-    @property
-    def key(self) -> Key:
-        return (self.profile, self.kind, self.object_id)
-
-    @property
-    def reason(self) -> str | None:
-        """Why it failed (``failureReason``, else ``runMessage``); None for successes."""
-        if self.lifecycle in (Lifecycle.SUCCEEDED,):
-            return None
-        return self.failure_reason or self.run_message or None
-
-
-@dataclass(frozen=True)
-class RunChanged:
-    old: RunSnapshot | None
-    new: RunSnapshot
-
-
-@dataclass(frozen=True)
-class RunFinished:
-    run: RunSnapshot
-    lifecycle: Lifecycle
-    reason: str | None
-    #: an InfoSum query's result (``QueryResult``) when it was fetched to learn the outcome
-    result: Any = field(default=None, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class PollFailed:
-    key: Key
-    error: ApiError
-    retry_at: datetime
-
-
-@dataclass(frozen=True)
-class RunGone:
-    """The platform answered 404 for a watched object: it was deleted (or never existed)."""
-
-    key: Key
-    last: RunSnapshot | None
-    error: ApiError
-
-
-WatchEvent = RunChanged | RunFinished | PollFailed | RunGone
-Listener = Callable[[WatchEvent], None]
-
-
-# --------------------------------------------------------------------------- watched items and plans
-
-@dataclass
-class WatchedRun:
-    profile: str
-    platform: str
-    kind: str
-    object_id: str
-    parent_id: str | None  # question id (question runs), flow id (flow runs), collaboration (queries)
-    cleanroom_id: str | None
-    name: str
-    #: when watching started (watcher clock): the age the interval grows with
-    since: datetime
-    next_due: datetime
-    snapshot: RunSnapshot | None = None
-    #: the parent's list did not show it: poll it on its own
-    single_only: bool = False
-    failures: int = 0
-    #: an operator asked for a read now (``r``): the next one may skip the recommended spacing,
-    #: never the hourly cap or a backoff
-    urgent: bool = False
-
-    @property
-    def key(self) -> Key:
-        return (self.profile, self.kind, self.object_id)
-
-
-@dataclass(frozen=True)
-class PlannedPoll:
-    profile: str
-    op: str  # list_runs | get_run | list_flow_runs | get_flow_run | query_status
-    charge: str | None  # the object the platform charges the read to (None: no budget)
-    items: tuple[WatchedRun, ...]
-    due: datetime
-    urgent: bool = False
-
-
-@dataclass(frozen=True)
-class BudgetMeter:
-    profile: str
-    platform: str
-    limited: bool
-    reads_per_hour: int | None
-    reads_left: dict[str, int]  # per charged object of the watched runs
-    reads_left_min: int | None
-    creates_left: int | None
-    creates_per_hour: int | None
-    creates_free_at: datetime | None
-    next_poll_at: datetime | None
-    watched: int
-
-    @property
-    def text(self) -> str:
-        parts = []
-        if self.limited and self.reads_per_hour is not None:
-            left = self.reads_left_min if self.reads_left_min is not None else self.reads_per_hour
-            parts.append(f"status reads left this hour: {left}/{self.reads_per_hour}")
-        else:
-            parts.append("status reads: no published limit")
-        if self.creates_left is not None:
-            text = f"creations left: {self.creates_left}/{self.creates_per_hour}"
-            if self.creates_free_at is not None:
-                text += f" (next frees {self.creates_free_at:%H:%M:%S} UTC)"
-            parts.append(text)
-        if self.next_poll_at is not None:
-            parts.append(f"next poll {self.next_poll_at:%H:%M:%S} UTC")
-        parts.append(f"{self.watched} watched")
-        return " · ".join(parts)
-
-
-@dataclass
-class _Profile:
-    name: str
-    platform: str
-    gateway: Gateway
-    ledger: BudgetLedger
-    budget: Budget
-
-
-def backoff_interval(age_s: float, floor_s: float, cap_s: float, factor: float = AGE_FACTOR) -> float:
-    """``floor`` while young, doubling each time the age passes ``factor`` intervals, at most ``cap``."""
-    interval = floor_s
-    while interval < cap_s and age_s >= interval * factor:
-        interval = min(cap_s, interval * 2)
-    return max(floor_s, interval)
-
-
-def _lr_floor(budget: Budget) -> float:
-    per_hour = max(1, int(budget.status_reads_per_object_per_hour))
-    return max(float(budget.min_status_interval_s), float(budget.hour_s) / per_hour)
 
 
 # --------------------------------------------------------------------------- the watcher
 
-class Watcher:
-    def __init__(self, store: Any = None, *, now: Now | None = None, on_event: Listener | None = None,
-                 sleep: Sleep | None = None) -> None:
+class Watcher(Polling):
+    def __init__(self, store: Any = None, *, now: Now | None = None, on_event: Listener | None = None) -> None:
         self.store = store
         self._now = now or utcnow
-        self._sleep = sleep
         self._profiles: dict[str, _Profile] = {}
         self._items: dict[Key, WatchedRun] = {}
         self._listeners: list[Listener] = [on_event] if on_event else []
-        self._queues: list[asyncio.Queue] = []
-        self._wake: asyncio.Event | None = None
-        self._running = False
+        self._wakers: list[Callable[[], None]] = []
         #: polls made, by operation (what the benchmark compares with naive polling)
         self.calls: Counter[str] = Counter()
 
@@ -496,145 +337,6 @@ class Watcher:
             self._emit(event)
         return events
 
-    # ------------------------------------------------------------------ polling
-
-    async def _execute(self, poll: PlannedPoll, now: datetime) -> list[WatchEvent]:
-        prof = self._profiles[poll.profile]
-        # an attempt counts, whatever the answer; claimed (checked and recorded in one store
-        # transaction) because another process on this profile — a second browser tab, a headless
-        # watch — may have spent the read since this poll was planned: then it waits for a later tick
-        if poll.charge is not None and not prof.ledger.claim_read(poll.charge, now, urgent=poll.urgent):
-            return []
-        for item in poll.items:  # one read now was asked for, not faster polling from here on
-            item.urgent = False
-        self.calls[poll.op] += 1
-        try:
-            if poll.op == "list_runs":
-                return await self._list_question_runs(prof, poll, now)
-            if poll.op == "list_flow_runs":
-                return await self._list_flow_runs(prof, poll, now)
-            if poll.op == "get_run":
-                item = poll.items[0]
-                run = await prof.gateway.read(lambda c: c.get_run(item.object_id))
-                return self._update(item, self._snapshot(item, run, now), now)
-            if poll.op == "get_flow_run":
-                item = poll.items[0]
-                run = await prof.gateway.read(lambda c: c.get_flow_run(item.cleanroom_id, item.object_id))
-                return self._update(item, self._snapshot(item, run, now), now)
-            return await self._query_status(prof, poll.items[0], now)
-        except ApiError as exc:
-            return self._failed(prof, poll, exc, now)
-        except Exception as exc:  # a bug or an odd answer must not stop the watcher (errors are views)
-            log.exception("poll %s of %s failed", poll.op, poll.charge)
-            error = ApiError(message=f"{type(exc).__name__}: {exc}", code="CLIENT_ERROR", platform=prof.platform)
-            return self._failed(prof, poll, error, now)
-
-    async def _list_question_runs(self, prof: _Profile, poll: PlannedPoll, now: datetime) -> list[WatchEvent]:
-        submitted = [i.snapshot.submitted_at for i in poll.items if i.snapshot and i.snapshot.submitted_at]
-        start = (min(submitted) - timedelta(days=1)).date() if len(submitted) == len(poll.items) else None
-        runs = await prof.gateway.read(lambda c: c.list_runs(poll.charge, start_date=start, limit=LIST_LIMIT))
-        return self._apply_listing(poll, {r.id: r for r in runs}, now)
-
-    async def _list_flow_runs(self, prof: _Profile, poll: PlannedPoll, now: datetime) -> list[WatchEvent]:
-        room = poll.items[0].cleanroom_id
-        listing = await prof.gateway.read(lambda c: c.list_flow_runs(room, poll.charge, limit=LIST_LIMIT))
-        return self._apply_listing(poll, {r.id: r for r in listing.clean_room_flow_runs}, now)
-
-    def _apply_listing(self, poll: PlannedPoll, by_id: dict[str, Any], now: datetime) -> list[WatchEvent]:
-        events: list[WatchEvent] = []
-        for item in poll.items:
-            run = by_id.get(item.object_id)
-            if run is None:
-                # not on the list's first page (old, or many newer runs): poll it on its own
-                item.single_only = True
-                item.next_due = now
-                continue
-            events += self._update(item, self._snapshot(item, run, now), now)
-        return events
-
-    async def _query_status(self, prof: _Profile, item: WatchedRun, now: datetime) -> list[WatchEvent]:
-        status = await prof.gateway.read(lambda c: c.query_status(item.object_id))
-        raw = str(getattr(status, "status", "") or "")
-        error = str(getattr(status, "error", "") or "") or None
-        done = bool(getattr(status, "done", False))
-        life = infosum_query_lifecycle(done, error, raw)
-        result = None
-        if done and life is Lifecycle.SUCCEEDED and not error and raw.lower() in ("done", ""):
-            # the v1 status says only "done": the result (or its error) tells success from failure
-            try:
-                result = await prof.gateway.read(lambda c: c.query_result(item.object_id))
-            except ApiError as exc:
-                if exc.status in (404, 409):  # not ready after all: keep polling
-                    life, done = Lifecycle.RUNNING, False
-                else:
-                    life, error = Lifecycle.FAILED, exc.message
-        snap = RunSnapshot(item.profile, item.platform, item.kind, item.object_id, item.name or item.object_id,
-                           raw or ("done" if done else "pending"), life, parent_id=item.parent_id,
-                           failure_reason=error, polled_at=now, raw=status)
-        return self._update(item, snap, now, result=result)
-
-    def _snapshot(self, item: WatchedRun, run: Any, now: datetime) -> RunSnapshot:
-        status = str(getattr(run, "status", "") or "")
-        return RunSnapshot(
-            profile=item.profile, platform=item.platform, kind=item.kind, object_id=item.object_id,
-            name=str(getattr(run, "name", "") or item.name or item.object_id), status=status,
-            lifecycle=normalize(item.platform, status), parent_id=item.parent_id, cleanroom_id=item.cleanroom_id,
-            failure_reason=getattr(run, "failure_reason", None) or None,
-            run_message=getattr(run, "run_message", None) or None,
-            submitted_at=getattr(run, "submitted_at", None), completed_at=getattr(run, "completed_at", None),
-            polled_at=now, raw=run)
-
-    def _update(self, item: WatchedRun, snap: RunSnapshot, now: datetime, *, result: Any = None) -> list[WatchEvent]:
-        old = item.snapshot
-        item.snapshot = snap
-        item.failures = 0
-        if snap.name and not item.name:
-            item.name = snap.name
-        events: list[WatchEvent] = []
-        if old is None or old.status != snap.status or old.lifecycle != snap.lifecycle:
-            events.append(RunChanged(old, snap))
-        if snap.lifecycle.terminal:
-            events.append(RunFinished(snap, snap.lifecycle, snap.reason, result))
-            self._drop(item)
-            return events
-        item.next_due = now + timedelta(seconds=self._interval(item, self._profiles[item.profile], now))
-        if old is None or old.status != snap.status:
-            self._persist(item)
-        return events
-
-    def _failed(self, prof: _Profile, poll: PlannedPoll, exc: ApiError, now: datetime) -> list[WatchEvent]:
-        events: list[WatchEvent] = []
-        if exc.status == 429:
-            if prof.platform == "liveramp" and poll.charge is not None:
-                until = prof.ledger.backoff_after_429(poll.charge, now, exc.retry_after)
-            else:
-                until = prof.ledger.backoff_after_429(ALL, now, exc.retry_after or INFOSUM_429_S)
-            log.warning("429 from %s on %s: backing off until %s", prof.name, poll.op, until.isoformat())
-            return [PollFailed(item.key, exc, until) for item in poll.items]
-        if exc.status == 404:
-            if poll.op in ("list_runs", "list_flow_runs"):
-                for item in poll.items:  # the parent is gone or unreadable: try the runs themselves
-                    item.single_only = True
-                    item.next_due = now
-                    events.append(PollFailed(item.key, exc, now))
-                return events
-            item = poll.items[0]
-            self._drop(item)
-            return [RunGone(item.key, item.snapshot, exc)]
-        for item in poll.items:
-            item.failures += 1
-            base = self._interval(item, prof, now)
-            cap = INFOSUM_MAX_S * 4 if prof.platform == "infosum" else max(base, float(prof.budget.hour_s))
-            delay = min(cap, base * (2 ** min(item.failures, 6)))
-            item.next_due = now + timedelta(seconds=delay)
-            events.append(PollFailed(item.key, exc, item.next_due))
-        return events
-
-    def _drop(self, item: WatchedRun) -> None:
-        self._items.pop(item.key, None)
-        if self.store is not None:
-            self.store.watch_remove(item.profile, item.kind, item.object_id)
-
     # ------------------------------------------------------------------ events
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -645,65 +347,21 @@ class Watcher:
                 self._listeners.remove(listener)
         return unsubscribe
 
-    async def events(self) -> AsyncIterator[WatchEvent]:
-        """Every event from now on, until :meth:`stop` (or the consumer stops iterating)."""
-        queue: asyncio.Queue = asyncio.Queue()
-        self._queues.append(queue)
-        try:
-            while True:
-                event = await queue.get()
-                if event is None:
-                    return
-                yield event
-        finally:
-            with contextlib.suppress(ValueError):
-                self._queues.remove(queue)
-
     def _emit(self, event: WatchEvent) -> None:
         for listener in list(self._listeners):
             try:
                 listener(event)
             except Exception:  # a broken listener must not stop the watcher
                 log.exception("watch listener failed")
-        for queue in self._queues:
-            queue.put_nowait(event)
 
-    # ------------------------------------------------------------------ the real-time loop
+    def on_reschedule(self, waker: Callable[[], None]) -> None:
+        """``waker()`` is called when the plan changes (a run watched, unwatched or poked): the runs
+        board's loop (:class:`tui.core.board.RunsBoard`) wakes up to look at it again."""
+        self._wakers.append(waker)
 
     def _nudge(self) -> None:
-        if self._wake is not None:
-            self._wake.set()
-
-    async def _wait(self, seconds: float) -> None:
-        if self._sleep is not None:
-            await self._sleep(seconds)
-            return
-        if self._wake is None:
-            self._wake = asyncio.Event()
-        self._wake.clear()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
-
-    async def run_forever(self, *, idle_s: float = IDLE_S) -> None:
-        """Poll until :meth:`stop`: sleep until the next poll is due, poll, repeat. Polls never
-        overlap: the next one is scheduled after the previous one finished."""
-        self._running = True
-        if self._sleep is None and self._wake is None:
-            self._wake = asyncio.Event()
-        while self._running:
-            wake = self.next_wake()
-            now = self._now()
-            if wake is None or wake > now:
-                delay = idle_s if wake is None else min(idle_s, (wake - now).total_seconds())
-                await self._wait(max(0.0, delay))
-                continue
-            await self.tick(now)
-
-    def stop(self) -> None:
-        self._running = False
-        self._nudge()
-        for queue in self._queues:
-            queue.put_nowait(None)
+        for waker in list(self._wakers):
+            waker()
 
     # ------------------------------------------------------------------ budget meter
 
@@ -758,6 +416,7 @@ def _parse_time(value: Any) -> datetime | None:
 
 
 __all__ = [
-    "FLOW_RUN", "INSIGHT_QUERY", "KINDS", "QUESTION_RUN", "BudgetMeter", "PlannedPoll", "PollFailed", "RunChanged",
+    "AGE_FACTOR", "FLOW_RUN", "INFOSUM_429_S", "INFOSUM_FIRST_S", "INFOSUM_MAX_S", "INSIGHT_QUERY", "KINDS",
+    "LIST_LIMIT", "QUESTION_RUN", "BudgetMeter", "Key", "Listener", "PlannedPoll", "PollFailed", "RunChanged",
     "RunFinished", "RunGone", "RunSnapshot", "WatchEvent", "WatchedRun", "Watcher", "backoff_interval",
 ]

@@ -17,7 +17,7 @@ from .parser import COMMANDS
 
 def main(args: argparse.Namespace) -> int:
     """Run the headless command ``args.command``; returns the process exit code."""
-    from .context import run
+    from .runner import run
 
     module = importlib.import_module(f".{args.command}", __name__)
     return run(args, module.execute)

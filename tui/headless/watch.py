@@ -129,10 +129,13 @@ def execute(ctx: Context) -> int:
 
 async def watch(ctx: Context, session: Any, board: Board, run_ids: list[str], until_done: bool,
                 timeout: float | None) -> int:
-    from ..core.watch import Watcher
+    from ..core.board import RunsBoard
 
-    watcher = Watcher(store=ctx.store)
-    watcher.attach(session, ledger=ctx.ledger(board.profile))
+    # the runs board of the TUI, for this command's runs only: the same watcher and the same loop,
+    # with the profile's books; it neither settles the launch journal nor keeps recent runs
+    runs = RunsBoard([session], store=ctx.store, now=ctx.now, ledgers={session.name: ctx.ledger(board.profile)},
+                     keep_recent=False, settle=False)
+    watcher = runs.watcher
     for rid in run_ids:
         if board.finished(rid):
             board.fresh.add(rid)  # final: the cached status is the status
@@ -141,8 +144,8 @@ async def watch(ctx: Context, session: Any, board: Board, run_ids: list[str], un
         watcher.watch_question_run(session.name, ref.id if ref else None, rid,
                                    cleanroom_id=ref.room_id if ref else None, launched=False)
     if until_done:
-        return await poll_until_done(ctx, session, watcher, board, timeout)
-    apply(ctx, session, board, await watcher.tick(), stream=False)
+        return await poll_until_done(ctx, session, runs, board, timeout)
+    apply(ctx, session, board, await runs.tick(), stream=False)
     for item in watcher.items():  # not read this round: the budget said "not yet"
         rid = item.object_id
         if rid in board.fresh or rid in board.gone:
@@ -192,17 +195,19 @@ def apply(ctx: Context, session: Any, board: Board, events: list[Any], *, stream
                 ctx.report(event.error, f"run {rid}")
 
 
-async def poll_until_done(ctx: Context, session: Any, watcher: Any, board: Board, timeout: float | None) -> int:
+async def poll_until_done(ctx: Context, session: Any, runs: Any, board: Board, timeout: float | None) -> int:
+    """The board's one polling loop until every run has finished; each change is printed as it comes."""
     import asyncio
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout if timeout else None
-    while True:
-        apply(ctx, session, board, await watcher.tick(), stream=True)
-        if not watcher.items():
-            return exitcodes.OK
-        wake = watcher.next_wake()
-        delay = max(0.0, (wake - ctx.now()).total_seconds()) if wake is not None else 1.0
+    watcher = runs.watcher
+    timed_out = False
+    unsubscribe = watcher.subscribe(lambda event: apply(ctx, session, board, [event], stream=True))
+
+    async def wait(wake: datetime | None, now: datetime) -> bool:
+        nonlocal timed_out
+        delay = max(0.0, (wake - now).total_seconds()) if wake is not None else 1.0
         cut = deadline is not None and loop.time() + delay > deadline
         next_at = clock(wake, tz=ctx.tz(board.profile)) if wake is not None else "?"
         if delay > ANNOUNCE_WAIT_S or cut:  # a long wait is said before it starts, the budget with it
@@ -213,8 +218,16 @@ async def poll_until_done(ctx: Context, session: Any, watcher: Any, board: Board
             left = ", ".join(i.object_id for i in watcher.items())
             ctx.out.note(f"timed out after {timeout:g}s; still going: {left}; the next status read was due at "
                          f"{next_at} (the profile's status budget spaces reads of a run: min_status_interval_s)")
-            return exitcodes.TIMED_OUT
+            timed_out = True
+            return False
         await asyncio.sleep(delay)
+        return True
+
+    try:
+        await runs.run(wait=wait)
+    finally:
+        unsubscribe()
+    return exitcodes.TIMED_OUT if timed_out else exitcodes.OK
 
 
 def show_final(ctx: Context, board: Board, run_ids: list[str]) -> None:

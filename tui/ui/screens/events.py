@@ -6,55 +6,47 @@ in the API's own grammar (an invalid one shows the API's message next to the box
 what is loaded and highlights it. On the right: the selected event's metadata and entities (Enter
 on a dataset or destination opens it in the collaboration). New events arrive by a live tail that
 polls after each previous poll finished, paced by :class:`TailPolicy`.
+
+Modules: the selected event and its entities are :mod:`.events_selected`, copy and export
+:mod:`.events_export` (mixins of :class:`EventsScreen`); the query modal :mod:`.query_info`; the
+parse and format helpers :mod:`.events_format` (re-exported here).
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ...core import infosum as isum
-from ...core.eventlog import EventFeed, EventRow, TailPolicy, session_fetch, write_view
+from ...core.eventlog import EventFeed, EventRow, TailPolicy, session_fetch
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..bindings import bindings
-from ..delivery import exported
 from ..jump_index import Target
-from ..text import DASH, local, multiline, safe, to_datetime
+from ..text import DASH
 from ..widgets.details import Details
 from ..widgets.event_table import Column, EventTable
 from ..widgets.filter_bar import FilterBar
 from ..widgets.load_state import LoadState, describe_error
-from ..widgets.resource_table import Col, ResourceTable, Row
+from ..widgets.resource_table import Col
 from ..widgets.table_pane import TablePane
 from .base import BaseScreen
+from .events_export import EventExports
+from .events_format import parse_when, short_time, size_text
+from .events_selected import SelectedEvent
+from .query_info import QueryInfoScreen
 
 ENTITY_COLUMNS = (Col("name", "Entity"), Col("type", "Type"), Col("owner", "Owner"), Col("id", "Id"))
-#: entities Enter can open (V2 names, and the playbook's ENTITY_QUERY)
-OPENABLE = {"ENTITY_DATASET": "dataset", "ENTITY_DESTINATION": "destination", "ENTITY_QUERY": "query"}
 
 
-def size_text(n: int) -> str:
-    """Bytes as people read them: a 13 kB export is not "0.0 MB"."""
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB" if n >= 1e3 else f"{n} bytes"
-
-
-def short_time(value: str) -> str:
-    dt = to_datetime(value)
-    return local(dt).strftime("%Y-%m-%d %H:%M:%S") if dt is not None else value
-
-
-class EventsScreen(BaseScreen):
+class EventsScreen(SelectedEvent, EventExports, BaseScreen):
     DEFAULT_CSS = """
     EventsScreen #filter-row { height: 3; }
     EventsScreen #server-filter { width: 3fr; }
@@ -328,91 +320,6 @@ class EventsScreen(BaseScreen):
             parts.append(self._export_progress)
         self.query_one("#events-status", Static).update(Text(" · ".join(parts)))
 
-    # ------------------------------------------------------------------ the selected event
-    def on_event_table_highlighted(self, message: EventTable.Highlighted) -> None:
-        row = message.row
-        detail = self.query_one("#event-detail", Details)
-        pane = self.query_one("#entities-pane", TablePane)
-        if not isinstance(row, EventRow):
-            detail.show([("Event", Text("loading…" if self.feed and self.feed.total else DASH, style="dim"))])
-            pane.table.set_rows([])
-            return
-        company = self._names.get(row.company_id)
-        # the message first: on an 80×24 terminal the pane shows about five lines
-        pairs = [
-            ("Message", multiline(row.message, 4000)),
-            ("Time", Text(short_time(row.time))),
-            ("Type", safe(row.type, 80)),
-            ("Company", Text.assemble(safe(company or row.company_id, 60), "  ",
-                                      safe(row.company_id if company else "", 60, style="dim"))),
-        ]
-        # metadata keys as "key: value" lines under one label: a long key must not widen the labels
-        metadata = Text()
-        for name, value in sorted(row.metadata.items()):
-            metadata.append("\n" if metadata else "").append(plain(name, 40) + ": ", style="bold")
-            metadata.append_text(safe(value, 400))
-        pairs.append(("Metadata", metadata if row.metadata else
-                      Text("none (or not visible without the detailed-logs right)", style="dim")))
-        detail.show(pairs)
-        entities = list(row.entities)
-        query_id = row.metadata.get("query_id")
-        if query_id and not any(e["type"] == "ENTITY_QUERY" for e in entities):
-            # queries are named in metadata, not entities (reference §7.4): offer them the same way
-            entities.append({"id": query_id, "name": row.metadata.get("query") or query_id,
-                             "company_id": row.company_id, "type": "ENTITY_QUERY"})
-        pane.table.set_rows(Row(key=f"{i}:{e['id']}", cells=(
-            safe(e["name"] or e["id"], 50), safe(e["type"].removeprefix("ENTITY_"), 30),
-            safe(self._names.get(e["company_id"]) or e["company_id"], 40), safe(e["id"], 60)),
-            copy_id=e["id"], payload=e) for i, e in enumerate(entities))
-        pane.set_title(f"Entities (Enter opens) · {len(entities)}")
-
-    def on_event_table_opened(self, message: EventTable.Opened) -> None:
-        """Enter on an event: go to its entities (Enter again opens one)."""
-        pane = self.query_one("#entities-pane", TablePane)
-        if pane.table.visible_rows():
-            pane.table.focus()
-
-    def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
-        pane = event.table.parent
-        if pane is None or pane.id != "entities-pane":
-            return
-        event.stop()
-        self.open_entity(event.row.payload)
-
-    def open_entity(self, entity: dict[str, str]) -> None:
-        kind = OPENABLE.get(entity.get("type", ""))
-        if kind == "query":
-            self.app.push_screen(QueryInfoScreen(self.session, entity))
-            return
-        if kind in ("dataset", "destination"):
-            # an app worker: this screen's own workers end when it is popped
-            self.app.run_worker(self._open_in_collaboration(kind, entity["id"]), exclusive=True,
-                                group="open-entity", exit_on_error=False)
-            return
-        what = plain(entity.get("type", "") or "entity", 40).removeprefix("ENTITY_").lower()
-        self.notify(f"No screen shows a {what} yet; its id is {plain(entity.get('id'), 80)} (y copies it).",
-                    markup=False)
-
-    async def _open_in_collaboration(self, kind: str, item_id: str) -> None:
-        from .collaboration import CollaborationScreen
-
-        app = self.cr_app
-        below = [s for s in app.screen_stack if isinstance(s, CollaborationScreen) and s.cid == self.cid]
-        if below:
-            screen = below[-1]
-            while app.screen is not screen:
-                await app.pop_screen()
-        else:
-            screen = CollaborationScreen(self.session, self.target)
-            await app.push_screen(screen)
-        if kind == "dataset":
-            screen._stats_dataset = item_id
-            if "stats" in screen._built:
-                screen._start_stats(item_id)
-            screen.show_tab("stats")
-        else:
-            screen.show_tab("destinations")
-
     # ------------------------------------------------------------------ server-side filter
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "server-filter":
@@ -518,143 +425,9 @@ class EventsScreen(BaseScreen):
         self.table.move_to(row)
         self._update_status()
 
-    # ------------------------------------------------------------------ copy and export
-    def copy_target(self) -> tuple[str, str] | None:
-        focused = self.focused
-        if isinstance(focused, ResourceTable) and focused.selected is not None:
-            return focused.selected.copy_id or focused.selected.key, "entity"
-        return self.cid, "collaboration"
-
-    def action_export(self) -> None:
-        """``e``: the current view (filter, search, order; loaded events only) as CSV or JSON."""
-        from ...core.export import exists_problem, unique_name
-        from .prompt import PromptScreen
-
-        feed = self.feed
-        if feed is None:
-            return
-        default = unique_name(f"events-{_slug(self.target.name or self.cid)}")
-
-        def write(answer: str | None) -> None:
-            if not answer:
-                return
-            path = Path(answer).expanduser()
-            try:
-                rows = write_view(path, feed.rows())
-            except OSError as exc:
-                self.notify(f"Could not write {path}: {exc.strerror or exc}", severity="error", markup=False)
-                return
-            exported(self.app, path, f"Exported {rows:,} events to {path}")
-
-        shown = sum(1 for _ in feed.rows()) if feed.loaded < 200_000 else feed.loaded
-        self.app.push_screen(PromptScreen(
-            f"Export this view ({shown:,} loaded events) to:", default,
-            help="A path ending in .json writes JSON; anything else writes CSV (the API export's columns). "
-                 "E exports the whole log through the API instead. An existing file is never replaced.",
-            check=exists_problem), write)
-
-    def action_export_server(self) -> None:
-        """``E``: the API's own CSV export of the whole (server-filtered) log, streamed to a file."""
-        from ...core.export import exists_problem, unique_name
-        from .prompt import PromptScreen
-
-        # "-all": the whole log; "-filtered": the whole of what the server filter selects
-        scope = "filtered" if self.server_filter else "all"
-        default = unique_name(f"events-{_slug(self.target.name or self.cid)}-{scope}")
-
-        def go(answer: str | None) -> None:
-            if answer:
-                self.start("events-export", self.export_server(Path(answer).expanduser()))
-
-        what = f"filter: {self.server_filter}" if self.server_filter else "no filter"
-        self.app.push_screen(PromptScreen(f"Export the whole log through the API ({plain(what, 80)}) to:", default,
-                                          help="Streams the API's CSV; the file appears only once complete. An "
-                                               "existing file is never replaced.", check=exists_problem), go)
-
-    async def export_server(self, path: Path) -> int | None:
-        order = "event_date_time DESC" if self.descending else "event_date_time"
-        last = [0.0]
-
-        def progress(written: int) -> None:
-            now = asyncio.get_running_loop().time()
-            if now - last[0] >= 0.1:  # a few updates per second are plenty
-                last[0] = now
-                self._export_progress = f"exporting… {size_text(written)}"
-                self._update_status()
-
-        self._export_progress = "exporting…"
-        self._update_status()
-        try:
-            written = await self.session.call(isum.export_events(
-                self.cid, path, order_by=order, filter=self.server_filter or None, on_progress=progress))
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            self._export_progress = ""
-            self._update_status()
-            self.notify(describe_error(exc).plain, title="Export failed", severity="error", markup=False, timeout=10)
-            return None
-        self._export_progress = f"exported {size_text(written)} to {plain(str(path), 60)}"
-        self._update_status()
-        exported(self.app, path, f"Exported the log ({written:,} bytes) to {path}")
-        return written
-
     def on_unmount(self) -> None:
         if self._tail_timer is not None:
             self._tail_timer.stop()
-
-
-class QueryInfoScreen(ModalScreen[None]):
-    """A query named by an event: what the event says, and what the API says about it now."""
-
-    DEFAULT_CSS = """
-    QueryInfoScreen { align: center middle; }
-    QueryInfoScreen > VerticalScroll {
-        width: 90%; max-width: 110; height: auto; max-height: 80%;
-        border: thick $primary; background: $surface; padding: 1 2;
-    }
-    """
-    BINDINGS = [Binding("escape,q,enter", "close", "Close")]
-
-    def __init__(self, session: Session, entity: dict[str, str]) -> None:
-        super().__init__()
-        self.session = session
-        self.entity = entity
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Details(id="query-info")
-            yield LoadState(id="query-state")
-
-    def on_mount(self) -> None:
-        self.query_one("#query-info", Details).show(self._pairs(), title="Query")
-        self.run_worker(self._load(), exclusive=True, exit_on_error=False)
-
-    def _pairs(self) -> list[tuple[str, Text]]:
-        e = self.entity
-        pairs = [("Id", safe(e.get("id"), 100))]
-        if e.get("name") and e.get("name") != e.get("id"):
-            pairs.append(("Query", multiline(e.get("name"), 2000)))
-        return pairs
-
-    async def _load(self) -> None:
-        state = self.query_one("#query-state", LoadState)
-        state.loading("query status")
-        try:
-            status = (await self.session.load(isum.query_status(self.entity["id"]))).value
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # e.g. 404: queries are not kept forever
-            state.failed(exc)
-            return
-        state.idle()
-        pairs = self._pairs() + [("Status", safe(status.status, 40)), ("Done", Text("yes" if status.done else "no"))]
-        if status.error:
-            pairs.append(("Error", multiline(status.error, 1000)))
-        self.query_one("#query-info", Details).show(pairs, title="Query")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 _FROZEN = False
@@ -672,18 +445,4 @@ def freeze_long_lived() -> None:
         gc.freeze()
 
 
-def _slug(text: str) -> str:
-    return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-")[:40] or "log"
-
-
-def parse_when(text: str) -> datetime | None:
-    """A time typed by a person, in display time (as the table shows it) → aware UTC."""
-    text = text.strip().replace("T", " ")
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            naive = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        return naive.replace(tzinfo=local(datetime.now(UTC)).tzinfo).astimezone(UTC)
-    parsed = to_datetime(text)
-    return parsed.astimezone(UTC) if parsed is not None else None
+__all__ = ["EventsScreen", "QueryInfoScreen", "freeze_long_lived", "parse_when", "short_time", "size_text"]

@@ -7,100 +7,29 @@
 - ``/`` filtering (the screen's filter bar calls :meth:`set_filter`), header-click sorting;
 - vi keys; ``y`` copy and ``e`` export read :attr:`selected` and :meth:`visible_rows`;
 - every cell is a ``rich.text.Text`` built from sanitised API text: never markup.
+
+Modules: columns, rows and :func:`painting` are :mod:`.table_rows`; column widths (fast measuring,
+fitting a narrow terminal) :mod:`.table_widths`, a mixin of :class:`ResourceTable`. This module
+re-exports their names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from ..bindings import bindings
+from .table_rows import UNREADABLE_KEY, Col, Row, _natural, painting, painting_problems
+from .table_widths import ESSENTIAL, LABEL_MIN, SHRINK_MIN, ColumnWidths
 
 # a bulk removal larger than this (and than half the table) rebuilds instead of removing one by one
 _BULK_REMOVE = 200
-#: columns that must stay on screen on a narrow terminal: wide text columns left of them shrink
-ESSENTIAL = frozenset({"display_id", "status", "state"})
-#: how narrow a shrunk text column may get (cells)
-SHRINK_MIN = 14
-#: how narrow a column whose header is wider than its values may get ("Detailed l…" over yes/no)
-LABEL_MIN = 6
-
-
-#: the unreadable items of the answer being painted (``BaseScreen`` sets it around a paint): the
-#: table that paint fills shows them as one marked row (issue 16)
-painting_problems: ContextVar[Sequence[Any]] = ContextVar("painting_problems", default=())
-UNREADABLE_KEY = "\x00unreadable"
-
-
-@contextmanager
-def painting(value: Any) -> Iterator[None]:
-    """Paint inside this to show ``value``'s unreadable items (a list answer's ``problems``) as a
-    marked row of the table being filled; ``BaseScreen`` paints every answer inside it."""
-    token = painting_problems.set(getattr(value, "problems", None) or ())
-    try:
-        yield
-    finally:
-        painting_problems.reset(token)
-
-
-@dataclass(frozen=True)
-class Col:
-    key: str
-    label: str
-    width: int | None = None
-    #: must stay on screen on a narrow terminal like ids and statuses (``ESSENTIAL``): a short id
-    #: column such as a company id; not the board's 36-character run ids
-    essential: bool = False
-    #: long text that must stay on screen too (the board's failure reason): on a narrow terminal it
-    #: shares the room with the text columns left of it, cut with an ellipsis, not pushed off screen
-    fill: bool = False
-
-
-@dataclass
-class Row:
-    """One row: ``key`` is the platform id (the row key), ``cells`` one ``Text`` per column."""
-
-    key: str
-    cells: Sequence[Text]
-    #: what ``y`` copies (a display id such as CRQ-136017 when there is one, else ``key``)
-    copy_id: str | None = None
-    #: the model the row was built from, for the screen that opens it
-    payload: Any = None
-    #: per-column sort values where the shown text would sort wrongly (durations, sizes)
-    sort_values: dict[str, Any] | None = None
-    _search: str = field(default="", repr=False)
-
-    def __post_init__(self) -> None:
-        self.cells = tuple(self.cells)
-        for cell in self.cells:  # a value cut by a narrow column ends in "…", never mid-word silently
-            if cell.overflow is None:
-                cell.overflow = "ellipsis"
-        parts = [self.key, self.copy_id or ""] + [c.plain for c in self.cells]
-        self._search = "\x00".join(parts).casefold()
-
-    def matches(self, needle: str) -> bool:
-        return needle in self._search
-
-
-def _natural(cell: Text) -> tuple[int, Any]:
-    """Sort key from the shown text: numbers as numbers, dashes/blank last."""
-    text = cell.plain.strip()
-    if not text or text == "–":
-        return (2, "")
-    try:
-        return (0, float(text.replace(",", "")))
-    except ValueError:
-        return (1, text.casefold())
 
 
 class TableMessage(Message):
@@ -115,7 +44,7 @@ class TableMessage(Message):
         return self.table
 
 
-class ResourceTable(DataTable):
+class ResourceTable(ColumnWidths, DataTable):
     """A keyed, filterable, sortable table of platform objects."""
 
     BINDINGS = [
@@ -186,84 +115,6 @@ class ResourceTable(DataTable):
     @property
     def loaded_count(self) -> int:
         return len(self._all)
-
-    def on_resize(self) -> None:
-        self._require_update_dimensions = True  # re-fit on the next idle
-
-    def _fit_width(self) -> bool:
-        """Shrink the widest text columns left of the last essential one (id, status) until that
-        one is on screen, an 80-column terminal included (the first column, the row's name, last);
-        undo it when there is room again.
-        Returns whether a width changed."""
-        columns = list(self.columns.values())
-        keys = [c.key.value for c in columns]
-        fill = {c.key for c in self.spec if c.fill}
-        essential = ESSENTIAL | fill | {c.key for c in self.spec if c.essential}
-        last = max((i for i, k in enumerate(keys) if k in essential), default=None)
-        fixed = {c.key for c in self.spec if c.width is not None}
-        changed = False
-        for column in columns:  # start from the natural widths
-            if not column.auto_width and column.key.value not in fixed:
-                column.auto_width, changed = True, True
-        if last is None or self.size.width <= 0:
-            self._label_cut = {}
-            return self._refresh_labels() or changed
-        pad = 2 * self.cell_padding
-        widths = {i: columns[i].content_width for i in range(last + 1)}
-        room = self.scrollable_content_region.width + self.cell_padding  # its right padding may be hidden
-        excess = sum(w + pad for w in widths.values()) - room
-        shrinkable = [i for i in widths if (keys[i] not in essential or keys[i] in fill) and keys[i] not in fixed]
-
-        def text_floor(i: int) -> int:  # a fill column's header gives way too ("Failure re…")
-            return SHRINK_MIN if keys[i] in fill else max(SHRINK_MIN, columns[i].label.cell_len)
-
-        # in turn: text wider than its header, down to SHRINK_MIN; headers wider than their values
-        # ("Detailed logs" over yes/no: only header letters go); last, the first column, which
-        # names the row
-        floors = (lambda: {i: text_floor(i) for i in shrinkable if i > 0},
-                  lambda: {i: LABEL_MIN for i in shrinkable if self._label_bound(columns[i])},
-                  lambda: {i: text_floor(i) for i in shrinkable})
-        for make_floor in floors:
-            floor = make_floor() if excess > 0 else {}
-            while excess > 0:
-                candidates = [i for i in floor if widths[i] > floor[i]]
-                if not candidates:
-                    break
-                widest = max(candidates, key=lambda i: widths[i])
-                widths[widest] -= 1
-                excess -= 1
-        self._label_cut = {}
-        for i in shrinkable:
-            if widths[i] < columns[i].content_width:
-                columns[i].width, columns[i].auto_width, changed = widths[i], False, True
-                self._label_cut[keys[i]] = widths[i]
-        return self._refresh_labels() or changed
-
-    def _refresh_labels(self) -> bool:
-        """Headers from the spec: the sort arrow on the sorted column, an ellipsis where a narrow
-        terminal cut the column below its header. Returns whether one changed."""
-        changed = False
-        for col in self.spec:
-            column = self.columns.get(col.key)  # type: ignore[call-overload]
-            if column is None:
-                continue
-            label = col.label
-            if col.key == self._sort_col:
-                label += " ▼" if self._sort_reverse else " ▲"
-            cut = self._label_cut.get(col.key)
-            if cut is not None and len(label) > cut:
-                label = label[:max(cut - 1, 1)] + "…"
-            if column.label.plain != label:
-                column.label, changed = Text(label), True
-        return changed
-
-    def _label_bound(self, column: Any) -> bool:
-        """Whether every value of ``column`` is at most LABEL_MIN cells (its header sets its width)."""
-        if column.content_width <= LABEL_MIN or column.label.cell_len < column.content_width:
-            return False
-        index = [c.key for c in self.columns.values()].index(column.key)
-        return all(row.cells[index].cell_len <= LABEL_MIN for row in self._all.values()
-                   if index < len(row.cells))
 
     def set_rows(self, rows: Iterable[Row]) -> None:
         """Make the table show exactly ``rows`` (in platform order), by keyed diff."""
@@ -401,52 +252,6 @@ class ResourceTable(DataTable):
         if index != self.cursor_row:
             self.move_cursor(row=index, animate=False)
 
-    # ------------------------------------------------------------------ speed
-    def _update_dimensions(self, new_rows: Iterable[Any]) -> None:
-        """Column widths for new rows without a Rich measurement per cell.
-
-        DataTable measures every new cell with Rich on idle (~70 % of the time to show 5,000 rows,
-        reference/tui-anchors.md §3). Every cell here is a one-line ``Text`` whose width is simply
-        its ``cell_len``; anything else (labels, auto-height rows, other renderables, a Textual that
-        changed these internals) takes DataTable's own path.
-        """
-        try:
-            data, locations, rows = self._data, self._row_locations, self.rows
-            columns = self.ordered_columns
-            widths = [c.content_width for c in columns]
-            for key in new_rows:
-                if locations.get(key) is None:
-                    continue
-                row = rows.get(key)
-                values = data.get(key)
-                if row is None or values is None or row.label is not None or row.auto_height:
-                    raise LookupError
-                for i, column in enumerate(columns):
-                    cell = values.get(column.key)
-                    if not isinstance(cell, Text) or "\n" in cell.plain:
-                        raise LookupError
-                    width = cell.cell_len
-                    if width > widths[i]:
-                        widths[i] = width
-            widened = False
-            for column, width in zip(columns, widths, strict=True):
-                widened = widened or width != column.content_width
-                column.content_width = width
-            if widened:  # lines rendered before this were cut to the old widths: render them again
-                self._update_count += 1
-                self.refresh()
-            header = self.header_height if self.show_header else 0
-            self.virtual_size = Size(sum(c.get_render_width(self) for c in self.columns.values())
-                                     + self._row_label_column_width, self._total_row_height + header)
-        except (LookupError, AttributeError, TypeError):
-            super()._update_dimensions(new_rows)
-        if self._fit_width():  # the new widths: size and lines again
-            header = self.header_height if self.show_header else 0
-            self.virtual_size = Size(sum(c.get_render_width(self) for c in self.columns.values())
-                                     + self._row_label_column_width, self._total_row_height + header)
-            self._update_count += 1
-            self.refresh()
-
     # ------------------------------------------------------------------ selection
     @property
     def selected_key(self) -> str | None:
@@ -574,3 +379,8 @@ class ResourceTable(DataTable):
             return write_json(path, (dict(zip(labels, row, strict=False)) for row in rows), indent=2)
         return write_csv(path, labels, rows)
 
+
+__all__ = [
+    "ESSENTIAL", "LABEL_MIN", "SHRINK_MIN", "UNREADABLE_KEY", "Col", "ResourceTable", "Row", "TableMessage",
+    "painting", "painting_problems",
+]
