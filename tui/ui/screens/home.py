@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from ...core import infosum as isum
 from ...core import liveramp as lr
+from ...core.prefetch import HOME_SNAPSHOT, records
 from ...core.sanitize import plain
 from ...core.session import Session
 from ..jump_index import Target
@@ -47,6 +48,8 @@ class HomeScreen(BaseScreen):
         self._rooms: dict[str, list[Any]] = {}
         #: each section's title: (what, how many), for re-titling while a ``/`` filter is kept
         self._counts: dict[int, tuple[str, int]] = {}
+        #: sections with nothing to show yet at the first paint (no snapshot of a last session)
+        self._unpainted: list[int] = []
 
     def header_sessions(self) -> list[Session]:
         return self.sessions
@@ -89,22 +92,62 @@ class HomeScreen(BaseScreen):
         self.initial_load()
 
     def initial_load(self) -> None:
-        """Paint last session's rows at once (no models, no HTTP library needed), then load."""
+        """Paint last session's rows at once (no models, no HTTP library needed), then load.
+
+        A cold demo start has no last session: the rows come from the app's head start (a process
+        forked before Textual started, :mod:`tui.core.prefetch`) when it answers, and the load
+        waits for them rather than compete with them for the CPU."""
+        self._unpainted.clear()
         for i, session in enumerate(self.sessions):
-            snap = session.repo.raw("ui:home", "rows")
-            if snap is None:
-                continue
-            rows = ResourceTable.rows_from_snapshot(snap.value)
+            snap = session.repo.raw(*HOME_SNAPSHOT)
+            rows = ResourceTable.rows_from_snapshot(snap.value) if snap is not None else []
             if rows:
                 self.query_one(f"#table-{i}", ResourceTable).set_rows(rows)
                 self._as_of[f"snapshot:{i}"] = snap.fetched_at
+            else:
+                self._unpainted.append(i)
+        self.update_chrome()
+        if self.cr_app.head_start.take(self.prefetched if self._unpainted else None):
+            for i in self._unpainted:  # until prefetched() paints and loads
+                self.query_one(f"#state-{i}", LoadState).loading(self._what(self.sessions[i]))
+            return
+        self.cr_app.after_frame(self.reload)
+
+    def prefetched(self, answers: dict[str, Any] | None) -> None:
+        """The head start's answers (None: it gave none): paint what is still empty, then load."""
+        if not self.is_attached:  # the app is on its way out
+            return
+        for i in self._unpainted if answers else []:
+            if i >= len(self.sessions):
+                continue
+            session = self.sessions[i]
+            got = records(answers.get(session.name))
+            table = self.query_one(f"#table-{i}", ResourceTable)
+            if session.platform == "liveramp" and "rooms" in got:
+                self._paint_types(i, session, table, got.get("types", []))  # before the rooms: one paint
+                self._paint_rooms(i, session, table, got["rooms"])
+            elif session.platform == "infosum" and "collaborations" in got:
+                self._paint_collaborations(i, session, table, got["collaborations"])
+            else:
+                continue
+            # fresh data: the load that follows says "Refreshing", and on failure keeps these rows
+            self._painted.add(self._part(i, session))
+            self._as_of[self._part(i, session)] = session.repo.now()
+        self._unpainted.clear()
         self.update_chrome()
         self.cr_app.after_frame(self.reload)
 
+    @staticmethod
+    def _part(i: int, session: Session) -> str:
+        return f"rooms:{i}" if session.platform == "liveramp" else f"collabs:{i}"
+
+    @staticmethod
+    def _what(session: Session) -> str:
+        return "clean rooms" if session.platform == "liveramp" else "collaborations"
+
     def _save_snapshot(self, i: int, session: Session, table: ResourceTable) -> None:
         self._as_of.pop(f"snapshot:{i}", None)
-        part = f"rooms:{i}" if session.platform == "liveramp" else f"collabs:{i}"
-        session.repo.put_raw("ui:home", "rows", table.snapshot(), self._as_of.get(part))
+        session.repo.put_raw(*HOME_SNAPSHOT, table.snapshot(), self._as_of.get(self._part(i, session)))
 
     def reload(self) -> None:
         for i, session in enumerate(self.sessions):
