@@ -11,7 +11,7 @@ import argparse
 
 from .exitcodes import TABLE
 
-COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
+COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules", "exports")
 
 EXIT_CODES = "exit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in TABLE)
 
@@ -44,6 +44,10 @@ _HELP = {
     "schedules": ("list run schedules (every question, or --question)",
                   "The run schedules of the profile's cleanroom questions: state (active/paused), cadence, "
                   "start and end, parameters. One schedules read per question (not a status read)."),
+    "exports": ("list export jobs and their latest run (every room, or --room)",
+                "The export jobs of the profile's clean rooms: state (ACTIVE/PAUSED), question, destination, "
+                "and the latest run's status, records and error. One jobs read per room, then one runs read "
+                "per job (a status read charged to the job)."),
 }
 
 
@@ -145,13 +149,18 @@ def _schedules(schedules: argparse.ArgumentParser) -> None:
                            help="cleanroom question id, CRQ- display id or name; repeatable")
 
 
+def _exports(exports: argparse.ArgumentParser) -> None:
+    exports.add_argument("--room", action="append", metavar="ROOM",
+                         help="clean room id, CR- display id or name; repeatable")
+
+
 def _nothing(p: argparse.ArgumentParser) -> None:
     """``rooms`` and ``status`` take only the common options."""
 
 
 _DEFINE = {"rooms": _nothing, "runs": _runs, "run": _run, "events": _events, "watch": _watch, "status": _nothing,
            "launch": _launch, "compare": _compare,
-           "schedules": _schedules}
+           "schedules": _schedules, "exports": _exports}
 
 
 __all__ = ["COMMANDS", "EXIT_CODES", "add_commands"]

@@ -15,6 +15,7 @@ from .core import (
     ClientCore,
     QueryNotReady,
     _segment,
+    _unwrap,
 )
 
 
@@ -83,3 +84,35 @@ class QueriesApi(ClientCore):
             await sleep(interval)
             waited += interval
             interval = min(max_interval, interval * 2)
+
+    # ------------------------------------------------------------------ activations (issue 20.3)
+
+    async def create_activation(self, query: str, campaign_name: str,
+                                collaboration_id: str | None = None) -> Any:
+        """``POST /api/v1/activations``: queue an activation query; sent once, never retried."""
+        from ..activations import ActivationCreated
+
+        body: dict[str, Any] = {"query": query, "campaign_name": campaign_name}
+        if collaboration_id:
+            body["collaboration_id"] = collaboration_id
+        path = "/api/v1/activations"
+        created = self._parse(ActivationCreated, await self._create(path, body), path)
+        if not created.activation_id:
+            raise ApiError(message="the platform accepted the activation but returned no activation_id",
+                           code="BAD_RESPONSE", platform=PLATFORM, method="POST", path=path)
+        return created
+
+    async def get_activation(self, activation_id: str) -> Any:
+        from ..activations import Activation
+
+        path = f"/api/v1/activations/{_segment(activation_id, 'activation id')}"
+        body = await self._get(path)
+        return self._parse(Activation, _unwrap(body, "activation"), path)
+
+    async def push_activation(self, activation_id: str, destination_id: str, push_config: dict[str, Any]) -> Any:
+        """``POST /api/v2/activations/queries/{id}/destinations/{did}/push {push_config}``; sent once."""
+        from ..activations import PushCreated
+
+        path = (f"/api/v2/activations/queries/{_segment(activation_id, 'activation id')}/destinations/"
+                f"{_segment(destination_id, 'destination id')}/push")
+        return self._parse(PushCreated, await self._create(path, {"push_config": push_config}), path)

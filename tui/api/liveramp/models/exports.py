@@ -179,5 +179,48 @@ class ExportJobRuns(LRModel):
     job_runs_by_date: list[JobRunsByDate] = []
     export_detail_parameters: list[Any] = []
 
+    def runs(self) -> list[ExportJobRun]:
+        """Every run, newest first (the platform groups them by date)."""
+        found = [run for day in self.job_runs_by_date for run in day.job_runs]
+        return sorted(found, key=lambda r: (r.submit_time is not None, r.submit_time), reverse=True)
+
+
+class NodeExportJob(LRModel):
+    """``FlowNodeExportJob``: an export job of a flow node."""
+
+    id: str = alias("id", "ID", default="")
+    name: str = ""
+    status: str = ""
+    channel_status: str | None = None
+    partner_account_id: str | None = alias("partnerAccountId", "partnerAccountID")
+    partner_account_name: str = ""
+    created_at: LenientDatetime = None
+    last_run_time: LenientDatetime = None
+    export_parameters: list[Any] = []
+
+
+class NodeExportJobs(LRModel):
+    """``NodeExportJobList``: one node's export jobs."""
+
+    node_id: str = ""
+    jobs: list[NodeExportJob] = []
+
+
+class NodeJobRuns(LRModel):
+    """``NodeJobRunsList``: one node's export job runs."""
+
+    node_id: str = ""
+    job_runs: list[ExportJobRun] = []
+
+
+class NodeExportResult(LRModel):
+    node_id: str = ""
+    job_ids: list[str] = []
+
+
+class NodeStatusResult(LRModel):
+    node_id: str = ""
+    success: bool | None = None
+
 
 __all__ = models_of(globals()) + ["Destination"]
