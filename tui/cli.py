@@ -15,10 +15,10 @@ if TYPE_CHECKING:  # pragma: no cover
 T = TypeVar("T")
 
 #: the headless commands (as ``tui.headless.parser.COMMANDS``; a test keeps the two equal)
-HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules", "collaborations")
+HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules", "exports", "collaborations")
 COMMANDS = ("emulator", "cache", "serve", *HEADLESS)
 #: headless commands that read once and exit (no polling loop, no prompt)
-ONE_SHOT = ("rooms", "runs", "run", "status", "schedules")
+ONE_SHOT = ("rooms", "runs", "run", "status", "schedules", "exports")
 #: top-level options that take a value (the next word is their value, not the command)
 _VALUED = ("--profile", "--seed", "--speed", "--scale")
 _EVERY = "*"

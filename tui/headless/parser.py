@@ -11,7 +11,7 @@ import argparse
 
 from .exitcodes import TABLE
 
-COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules", "collaborations")
+COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules", "exports", "collaborations")
 
 EXIT_CODES = "exit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in TABLE)
 
@@ -44,6 +44,10 @@ _HELP = {
     "schedules": ("list run schedules (every question, or --question)",
                   "The run schedules of the profile's cleanroom questions: state (active/paused), cadence, "
                   "start and end, parameters. One schedules read per question (not a status read)."),
+    "exports": ("list export jobs and their latest run (every room, or --room)",
+                "The export jobs of the profile's clean rooms: state (ACTIVE/PAUSED), question, destination, "
+                "and the latest run's status, records and error. One jobs read per room, then one runs read "
+                "per job (a status read charged to the job)."),
     "collaborations": ("list InfoSum collaborations, or create one (create … --yes)",
                        "The InfoSum profile's collaborations. `collaborations create --name N --member "
                        "COMPANY_ID[:RIGHTS] … --yes` creates one owned by your company: RIGHTS are operator, "
@@ -150,6 +154,11 @@ def _schedules(schedules: argparse.ArgumentParser) -> None:
                            help="cleanroom question id, CRQ- display id or name; repeatable")
 
 
+def _exports(exports: argparse.ArgumentParser) -> None:
+    exports.add_argument("--room", action="append", metavar="ROOM",
+                         help="clean room id, CR- display id or name; repeatable")
+
+
 def _collaborations(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", nargs="?", choices=("list", "create"), default="list",
                    help="list (default) or create")
@@ -169,7 +178,7 @@ def _nothing(p: argparse.ArgumentParser) -> None:
 
 _DEFINE = {"rooms": _nothing, "runs": _runs, "run": _run, "events": _events, "watch": _watch, "status": _nothing,
            "launch": _launch, "compare": _compare,
-           "schedules": _schedules, "collaborations": _collaborations}
+           "schedules": _schedules, "exports": _exports, "collaborations": _collaborations}
 
 
 __all__ = ["COMMANDS", "EXIT_CODES", "add_commands"]

@@ -60,6 +60,7 @@ SCOPES = {
     "runs": "Launch and watch runs",
     "board": "Runs board",
     "schedules": "Run schedules (a question's Schedules tab)",
+    "exports": "Export jobs",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -170,6 +171,18 @@ COMMANDS: tuple[Command, ...] = (
             "Delete the selected run schedule (runs it started stay)", "schedules", write=True, show=False),
     Command("dismiss-run", "x", "dismiss_run", "Dismiss",
             "Take the selected finished run off the board (or stop watching an active one)", "board"),
+    # export jobs (issue 20.3, screens/exports.py)
+    Command("new-export", "n", "new_export", "New export",
+            "Create an export job of a question's results to the room's provisioned destinations (a form, "
+            "then a confirmation)", "exports", write=True, show=False),
+    Command("pause-export", "p", "toggle_export", "Pause/resume",
+            "Pause the selected export job, or resume a paused one", "exports", write=True, show=False),
+    Command("activate", "n", "activate", "Activate",
+            "Activate a dataset to one of this collaboration's destinations, where its rights allow (a form, "
+            "then a confirmation)", "collaboration", write=True, show=False),
+    Command("push-activation", "p", "push_activation", "Push",
+            "Push the completed activation's result to its destination (confirmed first)", "collaboration",
+            write=True),
     # results
     Command("load-all", "m", "load_more", "More rows", "Fetch the next page of 500 result rows",
             "results"),
