@@ -5,8 +5,9 @@
 
 Deterministic: seed 7, a manual clock (2026-11-02 09:00 UTC), 120×40, the same walk through the
 main screens as the snapshot tests (tests/ui/tour.py), then the launch form and confirmation, the
-Runs board, a clean room's timeline, the busiest collaboration's event log, the profile switcher
-and a comparison of two runs.
+Runs board, a clean room's timeline, the busiest collaboration's event log, the profile switcher,
+a comparison of two runs, a clean room's export jobs with one job's runs, a run schedule's edit
+form and a new collaboration's confirmation.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ async def main() -> int:
         written += await launch_and_watch(app, pilot, sessions[0].demo.options.clock)
         written += await logs_and_profiles(app, pilot)
         written += await compare_runs(app, pilot)
+        written += await export_jobs(app, pilot)
+        written += await schedule_and_collaboration(app, pilot)
     for path in written:
         print(Path(path).relative_to(ROOT))
     return 0
@@ -152,6 +155,79 @@ async def compare_runs(app, pilot) -> list[str]:
     await wait_for_workers(pilot)
     await settle(pilot)
     return [app.save_screenshot("compare-runs.svg", str(OUT))]
+
+
+async def schedule_and_collaboration(app, pilot) -> list[str]:
+    """The weekly schedule's edit form; a new collaboration with two members, at its confirmation."""
+    from textual.widgets import Input
+
+    from tests.ui.conftest import press, settle, table, wait_for_workers
+    from tests.ui.test_compare import open_question
+
+    async def home() -> None:
+        while type(app.screen).__name__ != "HomeScreen":
+            await press(pilot, "escape")
+
+    await home()
+    state = app.sessions[0].demo.app().state
+    weekly = next(s for s in state.liveramp.schedules.values() if s.frequency == "WEEKLY")
+    await open_question(pilot, app, state.liveramp.questions[weekly.question_id])
+    app.screen.show_tab("schedules")
+    await wait_for_workers(pilot)
+    schedules = table(app, "#schedules-pane")
+    schedules.focus()
+    schedules.select_key(weekly.id)
+    await press(pilot, "E")
+    await wait_for_workers(pilot)
+    await settle(pilot)
+    written = [app.save_screenshot("schedule-form.svg", str(OUT))]
+    await home()
+    table(app, "#table-1").focus()
+    await press(pilot, "n")
+    await wait_for_workers(pilot)
+    screen = app.screen
+    screen.query_one("#c-name", Input).value = "Q1 2027 retail measurement"
+    screen.query_one("#c-description", Input).value = "Reach and overlap of the spring campaign"
+    world = state.infosum
+    await press(pilot, "ctrl+n")
+    ids = list(screen.query(".member-id"))
+    ids[0].value = world.company_by_name("Contoso Media").id
+    ids[1].value = world.company_by_name("Tailspin Travel").id
+    await pilot.pause()
+    await press(pilot, "ctrl+s")
+    await settle(pilot)
+    written.append(app.save_screenshot("collaboration-create.svg", str(OUT)))
+    await press(pilot, "escape")
+    return written
+
+
+async def export_jobs(app, pilot) -> list[str]:
+    """A clean room's Exports tab, then its active job's runs with a failed run's error (issue 20.3)."""
+    from tests.ui.conftest import press, settle, wait_for_workers
+    from tui.ui.jump_index import Target
+
+    while type(app.screen).__name__ != "HomeScreen":
+        await press(pilot, "escape")
+    world = app.sessions[0].demo.app().state.liveramp
+    job = next(j for j in world.export_jobs.values() if j.status == "ACTIVE")
+    room = world.cleanrooms[job.room_id]
+    session = app.sessions[0]
+    app.open(session, Target("room", room.id, room.name, session.name, room.display_id))
+    await wait_for_workers(pilot)
+    app.screen.show_tab("exports")
+    await wait_for_workers(pilot)
+    await settle(pilot)
+    written = [app.save_screenshot("room-exports.svg", str(OUT))]
+    jobs = app.screen.query_one("#exports-pane").table
+    jobs.select_key(job.id)
+    jobs.focus()
+    await press(pilot, "enter")
+    runs = app.screen.query_one("#job-runs-pane").table
+    failed = next(r for r in runs.visible_rows() if r.payload.status == "FAILED")
+    runs.select_key(failed.key)
+    await settle(pilot)
+    written.append(app.save_screenshot("export-job.svg", str(OUT)))
+    return written
 
 
 if __name__ == "__main__":

@@ -91,14 +91,15 @@ def make_app(clock, backoff, gate, default_store) -> Callable[..., object]:
     """Build the app on the demo world (seed 7, manual clock, retries that never sleep).
 
     ``prepare(world_app)`` may edit the emulator's world before the first request; ``hostile`` seeds
-    hostile strings everywhere; ``strict_limits`` makes the emulator refuse over-budget reads."""
+    hostile strings everywhere; ``strict_limits`` makes the emulator refuse over-budget reads;
+    ``prefetch`` is a cold demo's head start (``tui.core.prefetch.Prefetch``)."""
     from tui.config import demo_profiles
     from tui.core.session import build_sessions
     from tui.emulator import EmulatorOptions
     from tui.ui.app import CleanroomApp
 
     def factory(*, readonly: bool = False, store=None, prepare=None, hostile: bool = False,
-                strict_limits: bool = False) -> CleanroomApp:
+                strict_limits: bool = False, prefetch=None) -> CleanroomApp:
         if store is None:
             store = default_store()
         options = EmulatorOptions(seed=7, clock=clock, hostile=hostile, strict_limits=strict_limits)
@@ -108,7 +109,7 @@ def make_app(clock, backoff, gate, default_store) -> Callable[..., object]:
         emulator.state.chaos.sleep = gate
         if prepare is not None:
             prepare(emulator)
-        app = CleanroomApp(sessions, readonly=readonly)
+        app = CleanroomApp(sessions, readonly=readonly, prefetch=prefetch)
         app.animation_level = "none"  # TEXTUAL_ANIMATIONS is read at import: too late to set here
         return app
 

@@ -449,3 +449,11 @@ async def ready_questions(client: LiveRampClient) -> list:
         if len(questions) >= 4:
             return questions
     raise AssertionError("the demo world has a room with READY questions")
+
+
+def confirmed_body(text: str, request: str) -> dict:
+    """The JSON body a confirmation shows after ``request`` (``METHOD /path``), whether it follows on
+    the same line or on a line of its own."""
+    start = text.index(request) + len(request)
+    body, _end = json.JSONDecoder().raw_decode(text, text.index("{", start))
+    return body

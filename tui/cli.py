@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import gc
 import os
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:  # pragma: no cover
+    import argparse
+
+T = TypeVar("T")
 
 #: the headless commands (as ``tui.headless.parser.COMMANDS``; a test keeps the two equal)
-HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
+HEADLESS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules", "exports", "collaborations")
 COMMANDS = ("emulator", "cache", "serve", *HEADLESS)
 #: headless commands that read once and exit (no polling loop, no prompt)
-ONE_SHOT = ("rooms", "runs", "run", "status", "schedules")
+ONE_SHOT = ("rooms", "runs", "run", "status", "schedules", "exports")
 #: top-level options that take a value (the next word is their value, not the command)
 _VALUED = ("--profile", "--seed", "--speed", "--scale")
 _EVERY = "*"
@@ -60,6 +66,8 @@ def wanted_command(argv: list[str]) -> str | None:
 def build_parser(command: str | None = _EVERY) -> argparse.ArgumentParser:
     """The command line parser; ``command``: the one subcommand to define (None: none, the TUI;
     :data:`_EVERY`, the default: all of them, as ``--help`` lists them)."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="cleanroom-tui",
         description="Operate LiveRamp Clean Room and InfoSum collaborations from the terminal. "
@@ -157,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         # a one-shot read allocates a few hundred modules' worth of objects and exits within a
         # second: collecting them on the way costs more than the garbage (a few ms of ~70)
         gc.disable()
+    if not argv:  # ``cleanroom-tui``, a newcomer's first command: the parser would only give defaults
+        return _tui(no_arguments())
     parser = build_parser(command)
     args = parser.parse_args(argv)
     if args.command == "emulator":
@@ -190,6 +200,16 @@ def main(argv: list[str] | None = None) -> int:
     return _tui(args)
 
 
+def no_arguments() -> argparse.Namespace:
+    """What the parser makes of an empty command line, without building it (argparse and the
+    parser cost ~5 ms of a start-up that is timed against a bare Textual app;
+    tests/unit/test_cli.py keeps the two equal)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(profile=None, demo=False, readonly=False, seed=7, speed=60.0, scale=1, hostile=False,
+                           hostile_file=None, command=None)  # type: ignore[return-value]
+
+
 def _finish(code: int) -> int:
     """A headless command is done — its output written, its store and connections closed: flush
     and leave without the interpreter's teardown (freeing every module costs ~10 ms, a seventh
@@ -212,6 +232,10 @@ def _finish(code: int) -> int:
 
 def _tui(args: argparse.Namespace) -> int:
     """The TUI: ``--demo``, ``--profile NAME``, the default profile, or the demo when none is configured."""
+    # No garbage collection until the first frame is on screen (the app turns it back on then):
+    # start-up allocates ~100k objects that all stay alive, and the collector kept walking them —
+    # ~15 % of the time to the first frame, for nothing to free
+    gc.disable()
     from .config import ConfigError, demo_profiles, load_config
 
     demo_options = None
@@ -236,9 +260,43 @@ def _tui(args: argparse.Namespace) -> int:
         return 2
     for warning in getattr(cfg, "warnings", []):
         print(f"cleanroom-tui: warning: {warning}", file=sys.stderr)
+    from .core import prefetch as head_start
+    from .store import Store, default_path
+
+    prefetch = None
+    if demo_options is not None and not default_path().exists():  # the very first start: nothing cached
+        # the head start (a process that reads the home lists while Textual starts) is forked
+        # first: before any thread runs and before Textual is imported
+        prefetch = head_start.start(profiles, demo_options)
+    store_ready = _meanwhile(Store.open)  # it waits on the disk (fsync), not on the CPU
     from .ui.app import run
 
-    return run(profiles, demo_options=demo_options, readonly=args.readonly, available=available)
+    store = store_ready()
+    if demo_options is not None and prefetch is None and store is not None \
+            and head_start.needed(store, profiles, demo_options):
+        prefetch = head_start.start(profiles, demo_options)  # e.g. after `cache clear`: later, still ahead
+    return run(profiles, demo_options=demo_options, readonly=args.readonly, available=available,
+               store=store, prefetch=prefetch)
+
+
+def _meanwhile(fn: Callable[[], T]) -> Callable[[], T | None]:
+    """Run ``fn`` on a thread; the returned callable waits for its result (None if it raised)."""
+    import threading
+
+    result: list[T | None] = [None]
+
+    def work() -> None:
+        with contextlib.suppress(Exception):  # no cache is better than no app (run() tries again)
+            result[0] = fn()
+
+    thread = threading.Thread(target=work, name="open-store", daemon=True)
+    thread.start()
+
+    def wait() -> T | None:
+        thread.join()
+        return result[0]
+
+    return wait
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -283,6 +282,8 @@ def load_config(path: Path | None = None) -> Config:
     path = path or config_file()
     if not path.exists():
         return Config(profiles={}, path=path)
+    import tomllib  # only when there is a file to read (the demo's first start has none)
+
     try:
         raw = tomllib.loads(path.read_text())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -3,8 +3,8 @@
 Ours is ``python -m tui`` with no profile configured (the embedded demo) in isolated
 ``CLEANROOM_TUI_CONFIG_DIR`` / ``_CACHE_DIR`` / ``_STATE_DIR`` directories:
 
-- **cold** — empty directories for every run: the demo world is built and the first screen fetched
-  through the in-process emulator before the row shows;
+- **cold** — empty directories for every run: the first row is the head start's (a process forked
+  before Textual is imported builds the demo world and reads the home lists, :mod:`tui.core.prefetch`);
 - **warm** — directories primed by one unmeasured run: the home screen paints from the cache
   ("as of HH:MM") before any HTTP.
 
@@ -36,6 +36,8 @@ OUR_MARKER = re.compile(r"\bCR-\d{6}\b")
 BARE_MARKER = "bare-row-00"
 TARGET = 1.2  # warm
 COLD_TARGET = 1.6
+#: seconds the priming run keeps running after its first row (its load finishes and is stored)
+PRIME_SETTLE_S = 6.0
 
 
 def our_env(root: Path) -> dict[str, str]:
@@ -67,8 +69,9 @@ class Timeout(RuntimeError):
     pass
 
 
-def once(cmd: list[str], marker, env: dict[str, str] | None = None, cwd: str | None = None) -> float:
-    seconds, screen = time_to_marker(cmd, marker, env=env, cwd=cwd, timeout=30)
+def once(cmd: list[str], marker, env: dict[str, str] | None = None, cwd: str | None = None,
+         settle: float = 0.0) -> float:
+    seconds, screen = time_to_marker(cmd, marker, env=env, cwd=cwd, timeout=30, settle=settle)
     if seconds is None:
         raise Timeout(f"{' '.join(cmd)}: marker never showed; last screen:\n{screen}")
     return seconds
@@ -77,7 +80,9 @@ def once(cmd: list[str], marker, env: dict[str, str] | None = None, cwd: str | N
 def sample(repeat: int, tmp: Path) -> dict[str, list[float]]:
     warm_root = tmp / "warm"
     warm_env = our_env(warm_root)
-    once(our_cmd(), OUR_MARKER, warm_env, cwd=str(tmp))  # primes the warm cache (and the bytecode)
+    # primes the warm cache (and the bytecode): the first row of a cold start is the head start's,
+    # painted before the app's own load has stored anything, so the priming run goes on a while
+    once(our_cmd(), OUR_MARKER, warm_env, cwd=str(tmp), settle=PRIME_SETTLE_S)
     once(bare_cmd(), BARE_MARKER, bare_env(), cwd=str(tmp))
     times: dict[str, list[float]] = {"bare": [], "warm": [], "cold": []}
     for i in range(repeat):
@@ -109,10 +114,13 @@ def measure(quick: bool = False) -> list[dict]:
          "note": f"baseline: bare Textual Header + 50-row DataTable + Footer; {spread}"},
         {"figure": "start-up to first row, cold cache (120×40 pty)", "ours": cold, "baseline": bare, "unit": "s",
          "target": f"≤ {COLD_TARGET}× bare", "passed": cold <= COLD_TARGET * bare,
-         "note": "empty cache/state dirs: builds the demo world and fetches through the in-process emulator"},
+         "note": "empty cache/state dirs: the first rows are the head start's (tui/core/prefetch.py: a process "
+                 "forked before Textual is imported builds the demo world and reads the home lists on the "
+                 "second core); the app's own load (client, models, its world) follows them"},
         {"figure": "cold vs warm start (issue 8)", "ours": cold, "baseline": warm, "unit": "s",
-         "target": "warm < cold", "passed": warm < cold,
-         "note": "warm paints the cached home screen before any HTTP; baseline column = warm"},
+         "target": "report", "passed": None,
+         "note": "warm paints the cached home screen before any HTTP; cold, the head start's answer, so the two "
+                 "are close (issue 18; issue 8's 'warm < cold' no longer says anything); baseline column = warm"},
     ]
 
 

@@ -22,9 +22,11 @@ from re import Pattern
 
 def time_to_marker(cmd: Sequence[str], marker: str | Pattern[str], *, env: Mapping[str, str] | None = None,
                    cols: int = 120, rows: int = 40, timeout: float = 20.0,
-                   cwd: str | None = None, grace: float = 0.05) -> tuple[float | None, str]:
+                   cwd: str | None = None, grace: float = 0.05, settle: float = 0.0) -> tuple[float | None, str]:
     """Seconds until ``marker`` (a string, or a compiled regex) shows (None on timeout) and the final
-    screen text. ``grace``: seconds between SIGTERM and SIGKILL (a profiler needs time to dump)."""
+    screen text. ``grace``: seconds between SIGTERM and SIGKILL (a profiler needs time to dump).
+    ``settle``: seconds the command keeps running after the marker showed (a priming run that must
+    finish loading and write its cache before it is stopped)."""
     import pyte
 
     screen = pyte.Screen(cols, rows)
@@ -64,6 +66,14 @@ def time_to_marker(cmd: Sequence[str], marker: str | Pattern[str], *, env: Mappi
                 os.write(fd, b"\x1b[?62;c")
             if _shows(marker, "\n".join(screen.display)):
                 found = time.perf_counter() - t0
+        settled = time.perf_counter() + settle
+        while found is not None and time.perf_counter() < settled:  # keep draining its output
+            ready, _, _ = select.select([fd], [], [], 0.02)
+            try:
+                if ready and not os.read(fd, 65536):
+                    break
+            except OSError:
+                break
     finally:
         text = "\n".join(screen.display)
         for sig in (signal.SIGTERM, signal.SIGKILL):

@@ -25,9 +25,13 @@ ALLOWED = {
     ("screens/prompt.py", "self.value"): "the prompt's default, built by the app (paths from sanitised slugs)",
     ("screens/prompt.py", "value"): "the same default, kept on the screen",
     ("screens/launch.py", "(current + timedelta(days=days)).isoformat()"): "a date the app computed",
+    ("widgets/param_fields.py", "(current + timedelta(days=days)).isoformat()"): "a date the app computed",
     ("screens/launch.py", "pause"): "what the operator typed (tests fill it)",
     ("screens/query.py", "self._written"): "starting_query() of names passed through plain() just above",
     ("screens/events.py", "self.server_filter"): "the filter the operator typed or built from sanitised values",
+    ("screens/exports.py", "questions"): "Text labels built with safe() from each question's id and name",
+    ("screens/activation.py", "[(_pair_label(p), p.key) for p in self.pairs]"):
+        "Text labels built with safe() from each dataset and destination name (_pair_label)",
 }
 
 

@@ -54,6 +54,8 @@ COMMANDS = {
     "events": lambda ids: ["events", ids["collab"], "--limit", "20"],
     "status": lambda ids: ["status"],
     "watch": lambda ids: ["watch", ids["run"]],
+    "collaborations": lambda ids: ["collaborations"],
+    "schedules": lambda ids: ["schedules", "--question", "CRQ-684183"],
 }
 
 #: what a command may answer under a fault: 0 ok (a fault the client absorbed), 3 an API error
@@ -106,11 +108,11 @@ def test_headless_survives_fault(emu, capsys, command, fault):
     if fault in ("latency", "slow-drip"):
         assert code == 0, err  # slow is not broken
     elif fault == "token-expired":
-        if command in ("runs", "run", "watch"):  # LiveRamp only: one fresh token, and on
+        if command in ("runs", "run", "watch", "schedules"):  # LiveRamp only: one fresh token, and on
             assert code == 0, err
         else:  # InfoSum keys do not expire: a 401 is a credentials problem, said loudly
             assert code == 3 and "HTTP 401" in err, err
-    elif command in ("rooms", "runs", "run", "events"):
+    elif command in ("rooms", "runs", "run", "events", "collaborations", "schedules"):
         # the cached answer, said to be one (exit 4) — not a bare error (regression: exit 3, no data)
         assert code == 4 and out.strip(), (code, err)
     elif command == "watch":

@@ -139,6 +139,8 @@ HEADLESS = {
     "events": lambda emu: ["events", _collab(emu), "--limit", "40"],
     "status": lambda emu: ["status"],
     "watch": lambda emu: ["watch", _run(emu)],
+    "collaborations": lambda emu: ["collaborations"],
+    "schedules": lambda emu: ["schedules", "--question", "CRQ-684183"],
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers import confirmed_body
 from tui.store import Store
 from tui.ui.jump_index import Target
 
@@ -32,7 +33,10 @@ async def test_pause_shows_the_exact_request_is_journaled_and_sent_once(make_app
         await press(pilot, "p")
         assert type(app.screen).__name__ == "ConfirmScreen"
         path = f"/v1/cleanroom-questions/{q.id}/cleanroom-question-run-schedules/{schedule.id}"
-        assert f'PATCH {path}  {{"active": false}}' in app.screen.body.plain
+        sent = confirmed_body(app.screen.body.plain, f"PATCH {path}")
+        # the documented input as read (every field unchanged), plus the read model's "active"
+        assert {"name", "repeatFrequency", "startSchedule", "parameters"} <= set(sent) and sent["active"] is False
+        assert sent["name"] == schedule.name and sent["repeatFrequency"] == schedule.frequency
         await press(pilot, "tab", "enter")
         await wait_for_workers(pilot)
         assert schedule.active is False

@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 
@@ -26,3 +27,58 @@ def test_emulator_help_lists_its_flags(capsys):
     out = capsys.readouterr().out
     for flag in ("--port", "--seed", "--speed", "--scale", "--strict-limits", "--chaos"):
         assert flag in out
+
+
+def test_an_empty_command_line_means_what_the_parser_would_make_of_it():
+    from tui.cli import build_parser, no_arguments
+
+    assert vars(no_arguments()) == vars(build_parser(None).parse_args([]))
+
+
+def test_a_bare_start_opens_the_demo_with_the_collector_paused_until_the_first_frame(monkeypatch):
+    import gc
+
+    import tui.ui.app
+    from tui.core import prefetch
+
+    seen = {}
+
+    def run(profiles, **kw):
+        seen.update(gc=gc.isenabled(), prefetch=kw["prefetch"], profiles=[p.name for p in profiles])
+        return 0
+
+    monkeypatch.setattr(tui.ui.app, "run", run)
+    monkeypatch.setenv(prefetch.SWITCH_ENV, "0")
+    try:
+        assert main([]) == 0
+    finally:
+        gc.enable()
+    assert seen == {"gc": False, "prefetch": None, "profiles": ["demo-liveramp", "demo-infosum"]}
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="the head start forks")
+@pytest.mark.parametrize("store_file", [False, True], ids=["first start", "after cache clear"])
+def test_a_demo_start_with_nothing_cached_gets_the_head_start(monkeypatch, store_file):
+    import gc
+
+    import tui.ui.app
+    from tui.core import prefetch
+    from tui.store import Store
+
+    if store_file:  # the store is there, the home screen is not (``cache clear`` keeps the file)
+        Store.open().close()
+    monkeypatch.delenv(prefetch.SWITCH_ENV, raising=False)
+    seen = {}
+
+    def run(profiles, **kw):
+        started = kw["prefetch"]
+        assert started is not None and started.read(block=True)
+        seen["rooms"] = len(started.answers["demo-liveramp"]["rooms"])
+        return 0
+
+    monkeypatch.setattr(tui.ui.app, "run", run)
+    try:
+        assert main([]) == 0
+    finally:
+        gc.enable()
+    assert seen["rooms"] > 0

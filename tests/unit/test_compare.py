@@ -88,13 +88,14 @@ def test_export_csv_is_formula_safe_and_json_is_the_whole_document(tmp_path):
 
 
 class FakeSession:
-    """Answers ``load("query-result", id, …)`` with canned results (the wire JSON, parsed by the model)."""
+    """Answers ``load(isum.query_result(id))`` with canned results (the wire JSON, parsed by the model)."""
 
     def __init__(self, bodies):
         self.bodies = bodies
         self.reads = []
 
-    async def load(self, kind, key, fn, model):
+    async def load(self, read):
+        kind, key = read.kind, read.key
         self.reads.append((kind, key))
         return SimpleNamespace(value=QueryResult.model_validate(self.bodies[key]))
 

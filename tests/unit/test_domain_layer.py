@@ -5,6 +5,7 @@ of platform reads in tui/ui or tui/headless (issue 17)."""
 from __future__ import annotations
 
 import ast
+import inspect
 import re
 from pathlib import Path
 
@@ -17,13 +18,16 @@ COMMON = {"aclose", "health", "tokens", "me"}
 
 
 def _client_methods() -> set[str]:
+    """Public methods and properties of both clients, their resource-group mixins included."""
+    from tui.api.infosum.client import InfoSumClient
+    from tui.api.liveramp.client import LiveRampClient
+
     names: set[str] = set()
-    for path in (ROOT / "api/liveramp/client.py", ROOT / "api/infosum/client.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef) and node.name.endswith("Client"):
-                names |= {f.name for f in node.body if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
-                          and not f.name.startswith("_")}
+    for client in (LiveRampClient, InfoSumClient):
+        for cls in client.__mro__:
+            if cls.__module__.startswith("tui.api."):
+                names |= {name for name, value in vars(cls).items() if not name.startswith("_")
+                          and (inspect.isfunction(value) or isinstance(value, property | staticmethod | classmethod))}
     return names - COMMON
 
 

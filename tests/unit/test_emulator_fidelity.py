@@ -156,7 +156,9 @@ async def test_insight_playbook_paths_serve_queries_created_through_v1_queries(e
 
 async def test_activation_queries(emu):
     key = {"Authorization": "demo-key"}
-    _, collab = await _query_in_a_collaboration(emu, key)
+    collabs = (await emu.http.get("/api/v2/collaborations", headers=key)).json()["collaborations"]
+    # one where the demo company may activate (operator, and a dataset of its own activation is allowed on)
+    collab = next(c["id"] for c in collabs if c["name"] == "Retail Media Measurement 2026")
     created = await emu.http.post("/api/v1/activations", headers=key, json={
         "query": "SELECT self.ID, self.EMAIL FROM self INTERSECT them", "campaign_name": "Spring",
         "collaboration_id": collab})

@@ -18,8 +18,12 @@ fills in, never holding more than ``max_rows`` rows per run.
 InfoSum insight queries (:class:`QueryCompare`): each query's result is one read (the platform
 aggregates it: a dimension breakdown, or a single total), joined on the breakdown path.
 
-Every read goes through the session (cache, online flag, errors as :class:`~tui.api.http.ApiError`).
-No Textual.
+Every read is a :class:`~tui.core.reads.Read` of the domain services, made through the session
+(cache, online flag, errors as :class:`~tui.api.http.ApiError`), so each status read — the run list,
+a single run — is charged to the profile's ledger by the one rule (:func:`tui.core.reads.admit`).
+When the ledger says no (:class:`~tui.core.reads.BudgetWait`), a cached answer is used where it can
+be trusted (a completed run never changes; a cached run list that has both runs), else the wait is
+raised for the screen to show ("next read at HH:MM"). No Textual.
 """
 
 from __future__ import annotations
@@ -29,22 +33,19 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from . import infosum as isum
+from . import liveramp as lr
 from .compare import Column, Comparison, Side
+from .reads import BudgetWait
 
 #: result rows per page (the API's default and the run screen's page)
-PAGE = 500
+PAGE = lr.RESULT_PAGE
 #: rows per run compared by default (100 pages of each run)
 DEFAULT_ROWS = 50_000
 #: pages joined before the caller is told again (the first page is always told at once)
 BATCH_PAGES = 10
 #: the run list page (the API's maximum), the question screen's cache entry
 RUN_LIST = 100
-
-
-def _lr() -> Any:
-    from ..api.liveramp import models
-
-    return models
 
 
 class CompareError(Exception):
@@ -90,13 +91,19 @@ class RunCompare:
         self.pages_read = 0
 
     async def _run(self, run_id: str) -> Any:
-        m = _lr()
-        got = await self.session.load("run", run_id, lambda c: c.get_run(run_id), m.QuestionRun)
-        return got.value
+        read = lr.run(run_id)
+        cached = self.session.cached(read)
+        if cached is not None and cached.value.status == "COMPLETED":
+            return cached.value  # a completed run never changes: no status read spent on it
+        try:
+            return (await self.session.load(read)).value
+        except BudgetWait:
+            if cached is not None:
+                return cached.value
+            raise
 
     async def runs(self) -> tuple[Any, Any]:
         """(run A, run B), B defaulting to the previous completed run of A's question."""
-        m = _lr()
         found: dict[str, Any] = {}
         listed: list[Any] = []
         if self.listed is not None:
@@ -106,13 +113,18 @@ class RunCompare:
             qid = self.question_id
             # a completed run never changes: when the question's cached list (the screen we came
             # from read it) already has both runs completed, no status read is spent on them
-            cached = self.session.cached("runs", qid, list[m.QuestionRun])
+            read = lr.runs_of(qid)
+            cached = self.session.cached(read)
             if cached is not None and self._settled(list(cached.value)):
                 listed = list(cached.value)
             else:
-                got = await self.session.load("runs", qid, lambda c: c.list_runs(qid, limit=RUN_LIST),
-                                              list[m.QuestionRun])
-                listed = list(got.value)
+                try:
+                    listed = list((await self.session.load(read)).value)
+                except BudgetWait:
+                    if cached is None:
+                        raise
+                    listed = list(cached.value)  # the budget says not now: what was read last
+
             found = {r.id: r for r in listed}
         a = found.get(self.a_id) or await self._run(self.a_id)
         if self.b_id:
@@ -143,22 +155,19 @@ class RunCompare:
         return b is not None and b.status == "COMPLETED"
 
     async def _page(self, run_id: str, offset: int) -> Any:
-        m = _lr()
-        key = f"{run_id}:{offset}"
-        cached = self.session.cached("run-data", key, m.RunResultData)
+        read = lr.run_data(run_id, offset)
+        cached = self.session.cached(read)
         if cached is not None:
             return cached.value
         self.pages_read += 1
-        got = await self.session.load("run-data", key, lambda c: c.run_data(run_id, limit=PAGE, offset=offset),
-                                      m.RunResultData)
-        return got.value
+        return (await self.session.load(read)).value
 
     async def _count(self, run_id: str) -> int | None:
-        cached = self.session.cached("run-data-count", run_id, int)
+        read = lr.run_data_count(run_id)
+        cached = self.session.cached(read)
         if cached is not None:
             return cached.value
-        got = await self.session.load("run-data-count", run_id, lambda c: c.run_data_count(run_id), int)
-        return got.value
+        return (await self.session.load(read)).value
 
     async def start(self) -> Comparison:
         """Read both runs: the comparison with no rows joined yet (totals come with the first pages)."""
@@ -222,10 +231,7 @@ class QueryCompare:
         self.statuses = statuses or {}
 
     async def _result(self, qid: str) -> Any:
-        from ..api.infosum import models as m
-
-        got = await self.session.load("query-result", qid, lambda c: c.query_result(qid), m.QueryResult)
-        return got.value
+        return (await self.session.load(isum.query_result(qid))).value
 
     async def fill(self, told: Callable[[Comparison], Any] | None = None) -> Comparison:
         if self.a_id == self.b_id:

@@ -106,7 +106,7 @@ def _objs(fields: Shape, other: Spellings = frozenset()) -> tuple[str, Shape, Sp
 
 
 # ----------------------------------------------------------------------------- the shapes (the models' fields)
-# tests/e2e/test_headless_paths.py checks each against tui/api/liveramp/models.py
+# tests/e2e/test_headless_paths.py checks each against tui/api/liveramp/models/
 
 TIME_AUDIT: Shape = (("createdAt", _timestamp), ("updatedAt", _timestamp), ("deletedAt", _timestamp))
 PARTITION_VALUE: Shape = (("name", _text), ("value", _text), ("dataType", _opt_text))

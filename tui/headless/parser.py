@@ -11,7 +11,7 @@ import argparse
 
 from .exitcodes import TABLE
 
-COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules")
+COMMANDS = ("rooms", "runs", "run", "events", "watch", "status", "launch", "compare", "schedules", "exports", "collaborations")
 
 EXIT_CODES = "exit codes:\n" + "\n".join(f"  {code:<4}{text}" for code, text in TABLE)
 
@@ -44,6 +44,15 @@ _HELP = {
     "schedules": ("list run schedules (every question, or --question)",
                   "The run schedules of the profile's cleanroom questions: state (active/paused), cadence, "
                   "start and end, parameters. One schedules read per question (not a status read)."),
+    "exports": ("list export jobs and their latest run (every room, or --room)",
+                "The export jobs of the profile's clean rooms: state (ACTIVE/PAUSED), question, destination, "
+                "and the latest run's status, records and error. One jobs read per room, then one runs read "
+                "per job (a status read charged to the job)."),
+    "collaborations": ("list InfoSum collaborations, or create one (create … --yes)",
+                       "The InfoSum profile's collaborations. `collaborations create --name N --member "
+                       "COMPANY_ID[:RIGHTS] … --yes` creates one owned by your company: RIGHTS are operator, "
+                       "contributor, detailed_logs (comma-separated; none for none; default operator). Members "
+                       "cannot be added later; the exact request is printed before it is sent."),
 }
 
 
@@ -145,13 +154,31 @@ def _schedules(schedules: argparse.ArgumentParser) -> None:
                            help="cleanroom question id, CRQ- display id or name; repeatable")
 
 
+def _exports(exports: argparse.ArgumentParser) -> None:
+    exports.add_argument("--room", action="append", metavar="ROOM",
+                         help="clean room id, CR- display id or name; repeatable")
+
+
+def _collaborations(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", nargs="?", choices=("list", "create"), default="list",
+                   help="list (default) or create")
+    p.add_argument("--name", help="create: the collaboration's name")
+    p.add_argument("--description", help="create: its purpose (optional)")
+    p.add_argument("--member", action="append", metavar="COMPANY_ID[:RIGHTS]",
+                   help="create: a partner company and its rights (operator,contributor,detailed_logs); repeatable")
+    p.add_argument("--my-rights", metavar="RIGHTS", help="create: your own company's rights (default: all three)")
+    p.add_argument("--yes", "-y", action="store_true", help="create: do not ask for confirmation")
+    p.add_argument("--readonly", action="store_true", default=argparse.SUPPRESS,
+                   help="refuse every write (create is refused)")
+
+
 def _nothing(p: argparse.ArgumentParser) -> None:
     """``rooms`` and ``status`` take only the common options."""
 
 
 _DEFINE = {"rooms": _nothing, "runs": _runs, "run": _run, "events": _events, "watch": _watch, "status": _nothing,
            "launch": _launch, "compare": _compare,
-           "schedules": _schedules}
+           "schedules": _schedules, "exports": _exports, "collaborations": _collaborations}
 
 
 __all__ = ["COMMANDS", "EXIT_CODES", "add_commands"]

@@ -7,6 +7,7 @@ imported when it is first opened.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -16,11 +17,13 @@ from textual.screen import Screen
 
 from ..core.session import Session, build_sessions
 from .bindings import WRITE_KEYS, bindings
+from .head_start import HeadStart
 from .jump_index import JumpIndex, Target
 from .screens.home import HomeScreen
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..config import Profile
+    from ..core.prefetch import Prefetch
     from ..emulator.options import EmulatorOptions
 
 
@@ -48,8 +51,14 @@ class CleanroomApp(App):
 
     def __init__(self, sessions: Sequence[Session], *, readonly: bool = False,
                  available: Sequence[Profile] | None = None,
-                 session_factory: Callable[[Profile], Session] | None = None) -> None:
+                 session_factory: Callable[[Profile], Session] | None = None,
+                 prefetch: Prefetch | None = None) -> None:
         super().__init__()
+        #: the cold demo's head start (:mod:`tui.core.prefetch`): the home lists, read by a process
+        #: forked before Textual was imported; the home screen takes them
+        self.head_start = HeadStart(self, prefetch)
+        #: the CLI paused garbage collection for the start-up: back on after the first frame
+        self.resume_gc = False
         #: the sessions on screen now (the profile switcher changes them)
         self.sessions = list(sessions)
         #: every session built so far, by profile name (kept open while the app runs)
@@ -115,9 +124,13 @@ class CleanroomApp(App):
         for warning in sorted(warnings):  # e.g. a corrupt cache file was moved aside
             self.notify(str(warning), title="Cache", severity="warning", markup=False, timeout=10)
         self._listen_to_stores()
-        # calls (and the imports they need) start once the first frame is on screen
-        self.after_frame(self._start_identify)
-        self.after_frame(self._start_watching)
+        # calls (and the imports they need) start once the first frame is on screen — or, on a
+        # cold demo start, once the head start's rows are: importing the clients would hold the
+        # event loop (and the CPU) while those rows wait to be painted
+        self.head_start.after_first_rows(self._start_identify)
+        self.head_start.after_first_rows(self._start_watching)
+        if self.resume_gc:
+            self.call_after_refresh(gc.enable)
 
     def _listen_to_stores(self) -> None:
         """Warnings that appear while the app runs (e.g. the disk fills up and the store starts dropping
@@ -436,14 +449,16 @@ class CleanroomApp(App):
             await self._pop_to_home()
 
 def run(profiles: Sequence[Profile], *, demo_options: EmulatorOptions | None = None,
-        readonly: bool = False, store: Any = None, available: Sequence[Profile] | None = None) -> int:
+        readonly: bool = False, store: Any = None, available: Sequence[Profile] | None = None,
+        prefetch: Prefetch | None = None) -> int:
     """Run the TUI on ``profiles`` (the CLI's entry point). Returns the process exit code.
 
     ``available`` are the profiles the switcher (``P``) offers, by default ``profiles``; the ones
     not started with are connected when first chosen.
 
     ``store`` is the shared cache (``tui.store.Store``); by default the store in the user cache dir
-    (the demo's entries are kept apart per seed and scale: see ``build_sessions``).
+    (the demo's entries are kept apart per seed and scale: see ``build_sessions``). ``prefetch``: the
+    cold demo's head start (:func:`tui.core.prefetch.start`), forked before this module was imported.
     """
     if store is None:
         store = _default_store()
@@ -457,8 +472,13 @@ def run(profiles: Sequence[Profile], *, demo_options: EmulatorOptions | None = N
         return build_sessions([profile], store=store, demo_options=demo_options, readonly=readonly)[0]
 
     app = CleanroomApp(sessions, readonly=readonly, available=available or profiles,
-                       session_factory=factory)
-    app.run()
+                       session_factory=factory, prefetch=prefetch)
+    app.resume_gc = not gc.isenabled()  # cli._tui turned it off until the first frame
+    try:
+        app.run()
+    finally:
+        if prefetch is not None:
+            prefetch.close()  # never taken (the app failed early): the child is not left behind
     return app.return_code or 0
 
 

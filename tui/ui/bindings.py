@@ -60,6 +60,7 @@ SCOPES = {
     "runs": "Launch and watch runs",
     "board": "Runs board",
     "schedules": "Run schedules (a question's Schedules tab)",
+    "exports": "Export jobs",
 }
 
 COMMANDS: tuple[Command, ...] = (
@@ -117,6 +118,9 @@ COMMANDS: tuple[Command, ...] = (
             "collaboration", write=True, show=False),
     Command("leave-collaboration", "L", "leave_collaboration", "Leave",
             "Leave this collaboration (members only)", "collaboration", write=True, show=False),
+    Command("new-collaboration", "n", "new_collaboration", "New collaboration",
+            "Create an InfoSum collaboration (home, InfoSum profile): name, members and their rights — "
+            "members cannot be added later", "collaboration", write=True),
     # event logs and timelines (screens/events.py, screens/timeline.py)
     Command("open-log", "v", "open_log", "Event log",
             "Open the collaboration's event log (live, filterable, exportable)", "log"),
@@ -155,12 +159,30 @@ COMMANDS: tuple[Command, ...] = (
             "completed run of its question; two insight queries on the board", "runs"),
     Command("mark-run", "space", "mark_run", "Mark", "Mark the selected run for comparison (mark two, then c)",
             "runs", show=False, key_display="space"),
+    Command("new-schedule", "n", "new_schedule", "New schedule",
+            "Create a run schedule for this question: cadence, parameters (typed, checked), end date", "schedules",
+            write=True, show=False),
+    Command("edit-schedule", "E", "edit_schedule", "Edit schedule",
+            "Change the selected run schedule (enter on it does the same): cadence, parameters, end, active",
+            "schedules", write=True, show=False, key_display="E"),
     Command("pause-schedule", "p", "toggle_schedule", "Pause/resume",
             "Pause the selected run schedule, or resume a paused one", "schedules", write=True, show=False),
     Command("delete-schedule", "x", "delete_schedule", "Delete schedule",
             "Delete the selected run schedule (runs it started stay)", "schedules", write=True, show=False),
     Command("dismiss-run", "x", "dismiss_run", "Dismiss",
             "Take the selected finished run off the board (or stop watching an active one)", "board"),
+    # export jobs (issue 20.3, screens/exports.py)
+    Command("new-export", "n", "new_export", "New export",
+            "Create an export job of a question's results to the room's provisioned destinations (a form, "
+            "then a confirmation)", "exports", write=True, show=False),
+    Command("pause-export", "p", "toggle_export", "Pause/resume",
+            "Pause the selected export job, or resume a paused one", "exports", write=True, show=False),
+    Command("activate", "n", "activate", "Activate",
+            "Activate a dataset to one of this collaboration's destinations, where its rights allow (a form, "
+            "then a confirmation)", "collaboration", write=True, show=False),
+    Command("push-activation", "p", "push_activation", "Push",
+            "Push the completed activation's result to its destination (confirmed first)", "collaboration",
+            write=True),
     # results
     Command("load-all", "m", "load_more", "More rows", "Fetch the next page of 500 result rows",
             "results"),

@@ -22,10 +22,19 @@ from .jump_index import Target
 from .widgets.load_state import describe_error
 
 
+def request_text(write: Write[Any]) -> str:
+    """The exact request: method, path and the JSON body as it is sent (when there is one)."""
+    if write.body is None:
+        return write.describe()
+    import json
+
+    return f"{write.describe()}  {json.dumps(write.body, ensure_ascii=False)}"
+
+
 def _body(request: str, objects: Sequence[tuple[str, str]], effect: str) -> Text:
     text = Text()
     text.append("Request  ", style="bold")
-    text.append(plain(request, 300))
+    text.append(plain(request, 4000))
     for label, value in objects:
         text.append(f"\n{label:<9}", style="bold")
         text.append(plain(value, 300))
@@ -45,9 +54,10 @@ def _name(target_or_name: Target | str, ident: str = "") -> str:
 
 def confirm_and_send(screen: Screen, session: Session, *, title: str, write: Write[Any],
                      objects: Sequence[tuple[str, str]], effect: str, done: str,
-                     on_done: Callable[[], Any] | None = None, confirm_label: str = "Confirm") -> None:
-    """Show the confirmation (the write describes its method and path); on yes, send it once in a
-    worker and report the outcome."""
+                     on_done: Callable[[], Any] | None = None, confirm_label: str = "Confirm",
+                     on_answer: Callable[[Any], Any] | None = None) -> None:
+    """Show the confirmation (the write's method, path and body); on yes, send it once in a worker
+    and report the outcome. ``on_answer(answer)`` runs after a success, before ``on_done``."""
     if session.readonly:
         screen.notify("Read-only mode: writes are disabled.", title="Refused", severity="warning",
                       markup=False)
@@ -60,12 +70,14 @@ def confirm_and_send(screen: Screen, session: Session, *, title: str, write: Wri
 
     async def send() -> None:
         try:
-            await session.write(write)
+            answer = await session.write(write)
         except Exception as exc:
             screen.notify(describe_error(exc).plain, title=f"{title}: failed", severity="error",
                           markup=False, timeout=15)
         else:
             screen.notify(done, title=title, markup=False)
+            if on_answer is not None:
+                on_answer(answer)
         if on_done is not None:
             on_done()
 
@@ -73,7 +85,7 @@ def confirm_and_send(screen: Screen, session: Session, *, title: str, write: Wri
         if ok:
             screen.run_worker(send(), group="write", exit_on_error=False, description=title)
 
-    screen.app.push_screen(ConfirmScreen(title, _body(write.describe(), objects, effect),
+    screen.app.push_screen(ConfirmScreen(title, _body(request_text(write), objects, effect),
                                          confirm_label=confirm_label), answered)
 
 

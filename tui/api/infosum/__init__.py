@@ -1,4 +1,4 @@
-"""InfoSum API client: ``InfoSumClient`` (client.py), pydantic models (models.py), filter builder (filters.py)."""
+"""InfoSum API client: ``InfoSumClient`` (client/), pydantic models (models/), filter builder (filters.py)."""
 
 from .client import MAX_PER_PAGE, QUERY_APIS, InfoSumClient, QueryNotReady, validate_dataset_name
 

@@ -30,8 +30,11 @@ reference, the spec and the SDK disagree, the spec wins unless the SDK or a live
 - Served from the spec's shapes though the reference has nothing on them (values are GUESSes):
   ``GET /billable-configs`` (the home org is billed), ``/credential-sources/credential-name/{name}``,
   ``/data-sources/{id}/data-types/{typeId}/data-source-parameters``, ``/data-connection-views`` (one view
-  per data connection) and ``/{viewId}``, a flow's ``nodes/exports`` and ``nodes/exports/runs`` (a node's
-  jobs are its question's export jobs).
+  per data connection) and ``/{viewId}``, a flow's ``nodes/exports`` (GET, POST, DELETE), ``…/status``
+  (PATCH) and ``…/runs`` (a node's jobs are those made for it and its question's own export jobs).
+- Export jobs (issue 20.3, ``routes_exports``): runs derived from the clock (weekly from creation, the
+  first at once; QUEUED, PROCESSING, then COMPLETE/FAILED/PARTIALLY_FAILED with an ``errorMessage``);
+  a create needs each destination provisioned in the room with an ``ACTIVE_CHANNEL`` (400 otherwise).
 - Deliberate deviations, kept: the spec types ``GET …/invitations`` and ``GET /question/{id}/data-types``
   as one object — they are lists (the SDK and the reference agree); ``GET /cleanrooms/{id}/…`` answers
   403 in a room where the API user has no admin role (realistic; the spec lists 403 for most such

@@ -377,6 +377,10 @@ class ExportJob:
     created_at: datetime
     created_by: str
     parameters: list[dict] = field(default_factory=list)
+    #: the flow node it exports (a ``…/nodes/exports`` job), else None
+    node_id: str | None = None
+    #: [paused at, resumed at or None]: runs due inside a pause are skipped
+    pauses: list[list] = field(default_factory=list)
 
 
 @dataclass

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from .errors import bad_request, not_found
 from .formats import iso_z, present
-from .routes_exports import export_job_runs
+from .model import ExportJob
+from .routes_exports import check_destinations, export_job_runs, export_parameters, set_job_status
 from .routing import Api, Ctx
 from .views_runs import flow_view, question_metadata
 
@@ -86,8 +87,9 @@ def _node_ids(ctx: Ctx, flow) -> list:
 
 
 def _node_jobs(ctx: Ctx, node) -> list:
-    """Export jobs of the question behind a node."""
-    return [j for j in ctx.world.export_jobs.values() if j.question_id == node.question_id]
+    """A node's export jobs: those created for it, and its question's own (GUESS: the spec shares them)."""
+    return [j for j in ctx.world.export_jobs.values()
+            if j.node_id == node.id or (j.node_id is None and j.question_id == node.question_id)]
 
 
 @api.get("/cleanrooms/{cleanroomId}/cleanroom-flows/{flowId}/nodes/exports")
@@ -104,7 +106,8 @@ async def node_exports(ctx: Ctx) -> list:
             jobs.append(present({
                 "id": job.id, "name": job.name, "status": job.status, "channelStatus": "ACTIVE",
                 "partnerAccountId": account.id, "partnerAccountName": account.name,
-                "createdAt": iso_z(job.created_at), "lastRunTime": runs[-1]["endTime"] if runs else None,
+                "createdAt": iso_z(job.created_at),
+                "lastRunTime": next((r["endTime"] for r in reversed(runs) if "endTime" in r), None),
                 "exportParameters": [{"name": str(p.get("name", "")), "value": str(p.get("value", ""))}
                                      for p in job.parameters]}))
         out.append({"nodeId": node.id, "jobs": jobs})
@@ -117,3 +120,74 @@ async def node_export_runs(ctx: Ctx) -> list:
     return [{"nodeId": node.id, "jobRuns": [run for job in _node_jobs(ctx, node)
                                             for run in export_job_runs(job, ctx.now)]}
             for node in _node_ids(ctx, flow)]
+
+
+def _node_of(flow, ident) -> object:
+    node = flow.node(str(ident)) if isinstance(ident, str) and ident else None
+    if node is None:
+        raise not_found("Flow node", str(ident))
+    return node
+
+
+@api.post("/cleanrooms/{cleanroomId}/cleanroom-flows/{flowId}/nodes/exports")
+async def create_node_exports(ctx: Ctx) -> list:
+    """``[{nodeId, partnerAccountIds, exportParameters}]`` → ``[{nodeId, jobIds}]``: one job per
+    destination per node, question nodes only (SPEC). Everything is checked before anything is made."""
+    w = ctx.world
+    flow = w.flow(ctx.path("cleanroomId"), ctx.path("flowId"))
+    room = w.admin_room(flow.room_id)
+    items = await ctx.json_list()
+    if not items:
+        raise bad_request("The body must list at least one node")
+    plans = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise bad_request("Each item must be an object {nodeId, partnerAccountIds, exportParameters}")
+        node = _node_of(flow, item.get("nodeId"))
+        plans.append((node, check_destinations(w, room, item.get("partnerAccountIds")),
+                      export_parameters(item.get("exportParameters"))))
+    creator = w.clients[ctx.client_id].user.email if ctx.client_id in w.clients else ""
+    out = []
+    for node, accounts, params in plans:
+        ids = []
+        for account in accounts:
+            job = ExportJob(w.ids.uuid(), room.id, f"{flow.name} {node.label} → {w.partner_accounts[account].name}",
+                            node.question_id, account, "ACTIVE", ctx.now, creator, params, node_id=node.id)
+            w.export_jobs[job.id] = job
+            ids.append(job.id)
+        out.append({"nodeId": node.id, "jobIds": ids})
+    return out
+
+
+@api.patch("/cleanrooms/{cleanroomId}/cleanroom-flows/{flowId}/nodes/exports/status")
+async def node_exports_status(ctx: Ctx) -> list:
+    flow = ctx.world.flow(ctx.path("cleanroomId"), ctx.path("flowId"))
+    body = await ctx.json_object()
+    status, node_ids = body.get("status"), body.get("nodeIds")
+    if status not in ("ACTIVE", "PAUSED"):
+        raise bad_request("'status' must be ACTIVE or PAUSED")
+    if not isinstance(node_ids, list) or not node_ids:
+        raise bad_request("'nodeIds' must be a non-empty array")
+    out = []
+    for ident in node_ids:
+        node = _node_of(flow, ident)
+        for job in _node_jobs(ctx, node):
+            set_job_status(job, status, ctx.now)
+        out.append({"nodeId": node.id, "success": True})
+    return out
+
+
+@api.delete("/cleanrooms/{cleanroomId}/cleanroom-flows/{flowId}/nodes/exports")
+async def delete_node_exports(ctx: Ctx) -> list:
+    flow = ctx.world.flow(ctx.path("cleanroomId"), ctx.path("flowId"))
+    node_ids = (await ctx.json_object()).get("nodeIds")
+    if not isinstance(node_ids, list) or not node_ids:
+        raise bad_request("'nodeIds' must be a non-empty array")
+    out = []
+    for ident in node_ids:
+        node = _node_of(flow, ident)
+        gone = [j.id for j in ctx.world.export_jobs.values() if j.node_id == node.id]
+        for job_id in gone:
+            del ctx.world.export_jobs[job_id]
+        out.append({"nodeId": node.id, "deletedJobIds": gone})
+    return out

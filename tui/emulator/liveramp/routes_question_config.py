@@ -106,7 +106,9 @@ def _schedule_fields(body: dict, partial: bool) -> dict:
         if not isinstance(days, list) or any(not isinstance(d, int) or not 1 <= d <= 31 for d in days):
             raise bad_request("'repeatDayofMonth' items must be integers 1..31")
         out["days_of_month"] = list(days)
-    if "active" in body:  # pause/resume: the read model's field (GUESS: not in the documented PATCH input)
+    # pause/resume: the read model's field, not in the documented input; accepted alone ({"active": false},
+    # what older clients send) or with the full documented input (what tui.core.schedules sends)
+    if "active" in body:
         if not isinstance(body["active"], bool):
             raise bad_request("'active' must be true or false")
         out["active"] = body["active"]
@@ -117,6 +119,10 @@ def _schedule_fields(body: dict, partial: bool) -> dict:
         for p in params:
             if p.get("parameterType", "RUN_PARAMETER") not in SCHEDULE_PARAMETER_TYPES:
                 raise bad_request(f"parameterType of '{p['name']}' must be PARTITION_PARAMETER or RUN_PARAMETER")
+            if p.get("dateType") not in (None, "", "RELATIVE", "ABSOLUTE"):
+                raise bad_request(f"dateType of '{p['name']}' must be RELATIVE or ABSOLUTE")
+            if p.get("dateQualifier") not in (None, "", "DAYS", "MONTHS"):
+                raise bad_request(f"dateQualifier of '{p['name']}' must be DAYS or MONTHS")
         out["parameters"] = params
     return out
 

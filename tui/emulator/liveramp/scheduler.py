@@ -7,8 +7,8 @@ last looked at — at the start time's time of day, every day (DAILY), on its da
 ``startSchedule`` and ``endSchedule``. Only times after the schedule was created or last changed,
 and after the world was built, are run (the seeded history already holds the past's runs), at most
 :data:`CATCH_UP` per look. Each run is named ``Scheduled: <question> <day>`` and takes the
-schedule's parameters: run parameters as they are, relative partition dates (``-7`` DAYS) from the
-due day. GUESS: the platform's own catch-up rules are not documented.
+schedule's parameters: absolute values as they are, relative dates (``-7`` DAYS, ``-1`` MONTHS) from
+the due day. GUESS: the platform's own catch-up rules are not documented.
 """
 
 from __future__ import annotations
@@ -67,15 +67,23 @@ def due_times(s: Schedule, after: datetime, until: datetime) -> list[datetime]:
     return out
 
 
+def _shifted(day: date, count: int, unit: str) -> date:
+    """``day`` moved by ``count`` days, or by months (``MONTHS``: to the 1st of that month, GUESS)."""
+    if unit.upper() == "MONTHS":
+        months = day.year * 12 + day.month - 1 + count
+        return date(months // 12, months % 12 + 1, 1)
+    return day + timedelta(days=count)
+
+
 def _parameters(world, s: Schedule, due: datetime) -> tuple[dict[str, str], list[dict]]:
     params: dict[str, str] = {}
     partitions: list[dict] = []
     for p in s.parameters:
         name, value = str(p.get("name")), str(p.get("value", ""))
+        if p.get("dateType") == "RELATIVE":  # run and partition parameters alike
+            with contextlib.suppress(ValueError):  # not a whole count: sent as it is
+                value = _shifted(due.date(), int(value), str(p.get("dateQualifier") or "DAYS")).isoformat()
         if p.get("parameterType") == "PARTITION_PARAMETER":
-            if p.get("dateType") == "RELATIVE":
-                with contextlib.suppress(ValueError):  # not a day count: sent as it is
-                    value = (due.date() + timedelta(days=int(value))).isoformat()
             partitions.append({"name": name, "value": value, "dataType": p.get("dataType") or "DATE"})
         else:
             params[name] = value

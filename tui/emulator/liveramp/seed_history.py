@@ -253,12 +253,15 @@ def _seed_exports(world: World) -> None:
     room = world.find_room("Northwind × Contoso Media Measurement")
     accounts = {a.name: a for a in world.partner_accounts.values()}
     in_room = {q.title: q for q in world.questions.values() if q.room_id == room.id}
-    for title, account, status, days in [("Large Audience Export", "Northwind TTD seat", "ACTIVE", 70),
-                                         ("Audience Segment Builder", "Northwind S3 exports", "PAUSED", 45)]:
+    s3_path = [{"name": "S3_EXPORT_PATH", "value": "s3://northwind-exports/segments/"}]
+    for title, account, status, days, params in [
+            ("Large Audience Export", "Northwind TTD seat", "ACTIVE", 70, []),
+            ("Audience Segment Builder", "Northwind S3 exports", "PAUSED", 45, s3_path)]:
         q = in_room[title]
         job = ExportJob(world.ids.uuid(), room.id, f"{q.title} → {account}", q.id, accounts[account].id, status,
-                        world.anchor - timedelta(days=days), "api-user-demo-client@habu.com",
-                        [{"name": "refresh", "value": "FULL_REFRESH"}])
+                        world.anchor - timedelta(days=days), "api-user-demo-client@habu.com", params)
+        if status == "PAUSED":  # paused ten days ago: no runs since
+            job.pauses.append([world.anchor - timedelta(days=10), None])
         world.export_jobs[job.id] = job
 
 

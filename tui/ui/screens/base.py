@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Input, TabbedContent
+from textual.widgets import Input
 
 from ...core.reads import Read
 from ...core.session import Session
@@ -35,6 +35,8 @@ from ..widgets.quiet_footer import QuietFooter
 from ..widgets.resource_table import ResourceTable, painting
 
 if TYPE_CHECKING:  # pragma: no cover
+    from textual.widgets import TabbedContent
+
     from ..app import CleanroomApp
 
 
@@ -318,6 +320,8 @@ class BaseScreen(Screen):
                  "replaced.", check=exists_problem), write)
 
     def _tabs(self) -> TabbedContent | None:
+        from textual.widgets import TabbedContent  # not on the home screen's path: ~8 ms of start-up
+
         found = list(self.query(TabbedContent))
         return found[0] if found else None
 

@@ -68,7 +68,7 @@ class CleanRoomScreen(TabbedScreen):
         ("questions", "Questions"), ("flows", "Flows"), ("exports", "Exports"),
         ("schedules", "Schedules"),
     )
-    BINDINGS = bindings("delete-question", "change-role", "open-timeline")
+    BINDINGS = bindings("delete-question", "change-role", "open-timeline", "new-export", "pause-export")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -291,7 +291,7 @@ class CleanRoomScreen(TabbedScreen):
                 safe(j.name, 60), safe(j.question_display_name or j.question_name, 40),
                 safe(j.partner_account.name if j.partner_account else None, 40), state_text(j.status),
                 when(j.job_last_run_time)), copy_id=j.id, payload=j) for j in items)
-            jobs.set_title(f"Export jobs · {len(items)}")
+            jobs.set_title(f"Export jobs · {len(items)} · n new · p pause/resume · ⏎ runs")
 
         def paint_destinations(answer: Any) -> None:
             items = answer.partner_accounts
@@ -361,6 +361,10 @@ class CleanRoomScreen(TabbedScreen):
         elif pane_id == "schedules-pane":
             q, _s = payload
             self.cr_app.open(self.session, question_target(self.session, self.target, q))
+        elif pane_id == "exports-pane":
+            from .exports import ExportJobScreen
+
+            self.app.push_screen(ExportJobScreen(self.session, self.target, payload))
 
     # ------------------------------------------------------------------ writes
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -373,6 +377,8 @@ class CleanRoomScreen(TabbedScreen):
             return True if active == "questions" else None
         if action == "change_role":  # a user's role: the users table, not the partners one
             return True if active == "partners" and self._users_focused() else None
+        if action in ("new_export", "toggle_export"):  # issue 20.3: the Exports tab's keys
+            return True if active == "exports" else None
         return allowed
 
     def _users_focused(self) -> bool:
@@ -380,6 +386,8 @@ class CleanRoomScreen(TabbedScreen):
         return bool(users) and self.focused is users.first(TablePane).table
 
     def why_not(self, action: str) -> str | None:
+        if action in ("new_export", "toggle_export"):
+            return "n and p work on export jobs: open the Exports tab (] moves there)."
         if action == "delete_question":
             return "x deletes the selected question: open the Questions tab and select one."
         if action == "change_role":
@@ -387,6 +395,22 @@ class CleanRoomScreen(TabbedScreen):
                     if self._tabs() is not None and self._tabs().active == "partners" else
                     "o changes a partner user's role: open the Partners tab and select a user.")
         return None
+
+    # ------------------------------------------------------------------ exports (issue 20.3)
+    def action_new_export(self) -> None:
+        from .exports import new_export
+
+        new_export(self, self.session, self.target, on_done=lambda: self.load_tab("exports"))
+
+    def action_toggle_export(self) -> None:
+        from .exports import toggle_job
+
+        pane = self.query("#exports-pane")
+        row = pane.first(TablePane).table.selected if pane else None
+        if row is None:
+            self.notify("Select an export job first (Exports tab).", markup=False)
+            return
+        toggle_job(self, self.session, row.payload, on_done=lambda: self.load_tab("exports"))
 
     def action_delete_question(self) -> None:
         pane = self.query("#questions-pane")

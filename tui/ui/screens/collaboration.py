@@ -65,7 +65,7 @@ class CollaborationScreen(TabbedScreen):
     TABS = (("members", "Members"), ("datasets", "Datasets"), ("destinations", "Destinations"),
             ("stats", "Dataset stats"))
     BINDINGS = bindings("add-dataset", "add-destination", "remove-item", "close-collaboration",
-                        "leave-collaboration", "open-log", "insight-query")
+                        "leave-collaboration", "open-log", "insight-query", "activate")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -348,7 +348,7 @@ class CollaborationScreen(TabbedScreen):
             return bool(active and role in ("owner", ""))
         if action == "leave_collaboration":
             return bool(active and role != "owner")
-        if action in ("add_dataset", "add_destination", "insight_query"):
+        if action in ("add_dataset", "add_destination", "insight_query", "activate"):
             return bool(active)
         if action == "remove_item":
             return (True if self._active_tab() in ("datasets", "destinations") else None) if active else False
@@ -357,7 +357,7 @@ class CollaborationScreen(TabbedScreen):
     def why_not(self, action: str) -> str | None:
         status = self.collab.status.removeprefix("STATUS_").lower() if self.collab is not None else ""
         if action in ("close_collaboration", "leave_collaboration", "add_dataset", "add_destination",
-                      "insight_query", "remove_item") and self.collab is not None \
+                      "insight_query", "remove_item", "activate") and self.collab is not None \
                 and self.collab.status != "STATUS_ACTIVE":
             return f"This collaboration is {status}: nothing in it can be changed any more."
         role = self._my_role()
@@ -407,6 +407,12 @@ class CollaborationScreen(TabbedScreen):
                                       on_done=self._reload_all)
         else:
             self.notify("Open the Datasets or Destinations tab and select what to remove.", markup=False)
+
+    def action_activate(self) -> None:
+        """``n``: activate a dataset to a destination of this collaboration (issue 20.3)."""
+        from .activation import activate
+
+        activate(self, self.session, self.target, self.collab)
 
     # ------------------------------------------------------------------ event log
     def action_open_log(self) -> None:

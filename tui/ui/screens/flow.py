@@ -34,8 +34,8 @@ def flow_run_target(session: Session, flow: Target, run: Any) -> Target:
 
 
 class FlowScreen(TabbedScreen):
-    TABS = (("graph", "Node graph"), ("runs", "Runs"))
-    BINDINGS = bindings("launch")
+    TABS = (("graph", "Node graph"), ("runs", "Runs"), ("exports", "Exports"))
+    BINDINGS = bindings("launch", "new-export", "pause-export")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -59,6 +59,10 @@ class FlowScreen(TabbedScreen):
             return [LoadState(id="graph-state"), FlowTree(self.target.name, id="flow-tree")]
         if pane_id == "runs":
             return [TablePane("Flow runs", RUN_COLUMNS, table_title="flow runs", id="flow-runs-pane")]
+        if pane_id == "exports":  # issue 20.3: node exports
+            from .flow_exports import COLUMNS
+
+            return [TablePane("Node exports", COLUMNS, table_title="node exports", id="flow-exports-pane")]
         return []
 
     def load_top(self) -> None:
@@ -69,6 +73,10 @@ class FlowScreen(TabbedScreen):
             self.start("graph", self._load_graph())
         elif pane_id == "runs":
             self.start("flow-runs", self._load_runs())
+        elif pane_id == "exports":
+            from . import flow_exports
+
+            self.start("node-exports", flow_exports.load(self))
 
     # ------------------------------------------------------------------ flow
     async def _load_flow(self) -> None:
@@ -140,7 +148,32 @@ class FlowScreen(TabbedScreen):
                          state=pane.state, what="flow runs")
 
     def on_resource_table_opened(self, event: ResourceTable.Opened) -> None:
+        if event.table.parent is not None and event.table.parent.id == "flow-exports-pane":
+            return
         self.cr_app.open(self.session, flow_run_target(self.session, self.target, event.row.payload))
+
+    # ------------------------------------------------------------------ node exports (issue 20.3)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if allowed and action in ("new_export", "toggle_export"):
+            tabs = self._tabs()
+            return True if tabs is not None and tabs.active == "exports" else None
+        return allowed
+
+    def why_not(self, action: str) -> str | None:
+        if action in ("new_export", "toggle_export"):
+            return "n and p work on node exports: open the Exports tab (] moves there)."
+        return None
+
+    def action_new_export(self) -> None:
+        from . import flow_exports
+
+        flow_exports.new(self)
+
+    def action_toggle_export(self) -> None:
+        from . import flow_exports
+
+        flow_exports.toggle(self)
 
     # ------------------------------------------------------------------ launch (issue 6)
     def action_launch(self) -> None:

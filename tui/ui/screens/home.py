@@ -12,8 +12,10 @@ from textual.widgets import Static
 
 from ...core import infosum as isum
 from ...core import liveramp as lr
+from ...core.prefetch import HOME_SNAPSHOT, records
 from ...core.sanitize import plain
 from ...core.session import Session
+from ..bindings import bindings
 from ..jump_index import Target
 from ..text import count, join, safe, state_text, when
 from ..widgets.load_state import LoadState
@@ -40,6 +42,8 @@ def collaboration_target(session: Session, collab: Any) -> Target:
 
 
 class HomeScreen(BaseScreen):
+    BINDINGS = bindings("new-collaboration")
+
     def __init__(self, sessions: Sequence[Session]) -> None:
         super().__init__(sessions[0] if sessions else None)
         self.sessions = list(sessions)
@@ -47,6 +51,13 @@ class HomeScreen(BaseScreen):
         self._rooms: dict[str, list[Any]] = {}
         #: each section's title: (what, how many), for re-titling while a ``/`` filter is kept
         self._counts: dict[int, tuple[str, int]] = {}
+        #: sections with nothing to show yet at the first paint (no snapshot of a last session)
+        self._unpainted: list[int] = []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "new_collaboration" and not any(s.platform == "infosum" for s in self.sessions):
+            return False  # no InfoSum profile shown: the key is not offered
+        return super().check_action(action, parameters)
 
     def header_sessions(self) -> list[Session]:
         return self.sessions
@@ -89,22 +100,62 @@ class HomeScreen(BaseScreen):
         self.initial_load()
 
     def initial_load(self) -> None:
-        """Paint last session's rows at once (no models, no HTTP library needed), then load."""
+        """Paint last session's rows at once (no models, no HTTP library needed), then load.
+
+        A cold demo start has no last session: the rows come from the app's head start (a process
+        forked before Textual started, :mod:`tui.core.prefetch`) when it answers, and the load
+        waits for them rather than compete with them for the CPU."""
+        self._unpainted.clear()
         for i, session in enumerate(self.sessions):
-            snap = session.repo.raw("ui:home", "rows")
-            if snap is None:
-                continue
-            rows = ResourceTable.rows_from_snapshot(snap.value)
+            snap = session.repo.raw(*HOME_SNAPSHOT)
+            rows = ResourceTable.rows_from_snapshot(snap.value) if snap is not None else []
             if rows:
                 self.query_one(f"#table-{i}", ResourceTable).set_rows(rows)
                 self._as_of[f"snapshot:{i}"] = snap.fetched_at
+            else:
+                self._unpainted.append(i)
+        self.update_chrome()
+        if self.cr_app.head_start.take(self.prefetched if self._unpainted else None):
+            for i in self._unpainted:  # until prefetched() paints and loads
+                self.query_one(f"#state-{i}", LoadState).loading(self._what(self.sessions[i]))
+            return
+        self.cr_app.after_frame(self.reload)
+
+    def prefetched(self, answers: dict[str, Any] | None) -> None:
+        """The head start's answers (None: it gave none): paint what is still empty, then load."""
+        if not self.is_attached:  # the app is on its way out
+            return
+        for i in self._unpainted if answers else []:
+            if i >= len(self.sessions):
+                continue
+            session = self.sessions[i]
+            got = records(answers.get(session.name))
+            table = self.query_one(f"#table-{i}", ResourceTable)
+            if session.platform == "liveramp" and "rooms" in got:
+                self._paint_types(i, session, table, got.get("types", []))  # before the rooms: one paint
+                self._paint_rooms(i, session, table, got["rooms"])
+            elif session.platform == "infosum" and "collaborations" in got:
+                self._paint_collaborations(i, session, table, got["collaborations"])
+            else:
+                continue
+            # fresh data: the load that follows says "Refreshing", and on failure keeps these rows
+            self._painted.add(self._part(i, session))
+            self._as_of[self._part(i, session)] = session.repo.now()
+        self._unpainted.clear()
         self.update_chrome()
         self.cr_app.after_frame(self.reload)
 
+    @staticmethod
+    def _part(i: int, session: Session) -> str:
+        return f"rooms:{i}" if session.platform == "liveramp" else f"collabs:{i}"
+
+    @staticmethod
+    def _what(session: Session) -> str:
+        return "clean rooms" if session.platform == "liveramp" else "collaborations"
+
     def _save_snapshot(self, i: int, session: Session, table: ResourceTable) -> None:
         self._as_of.pop(f"snapshot:{i}", None)
-        part = f"rooms:{i}" if session.platform == "liveramp" else f"collabs:{i}"
-        session.repo.put_raw("ui:home", "rows", table.snapshot(), self._as_of.get(part))
+        session.repo.put_raw(*HOME_SNAPSHOT, table.snapshot(), self._as_of.get(self._part(i, session)))
 
     def reload(self) -> None:
         for i, session in enumerate(self.sessions):
@@ -204,3 +255,24 @@ class HomeScreen(BaseScreen):
             target = collaboration_target(session, row.payload) if row.payload is not None else \
                 Target("collaboration", row.key, name, session.name)
         self.cr_app.open(session, target)
+
+    # ------------------------------------------------------------------ create (issue 20.4)
+    def action_new_collaboration(self) -> None:
+        """``n``: a new collaboration on the focused InfoSum profile (else the first one shown)."""
+        from .collab_form import CollabCreateScreen
+
+        infosum = [s for s in self.sessions if s.platform == "infosum"]
+        focused = self.focused
+        table_id = focused.id if isinstance(focused, ResourceTable) and focused.id else ""
+        index = int(table_id.rsplit("-", 1)[-1]) if table_id.startswith("table-") else -1
+        session = self.sessions[index] if 0 <= index < len(self.sessions) else None
+        session = session if session is not None and session.platform == "infosum" else \
+            (infosum[0] if infosum else None)
+        if session is None:
+            self.notify("Collaborations are created on an InfoSum profile: none is shown here.", markup=False)
+            return
+        if session.readonly:
+            self.notify("Read-only mode: collaborations cannot be created.", title="Refused", severity="warning",
+                        markup=False)
+            return
+        self.app.push_screen(CollabCreateScreen(session, origin=self))

@@ -74,7 +74,8 @@ class QuestionScreen(TabbedScreen):
         ("runs", "Runs"), ("definition", "Definition"), ("parameters", "Parameters"),
         ("datasets", "Datasets"), ("permissions", "Permissions"), ("schedules", "Schedules"),
     )
-    BINDINGS = bindings("launch", "compare-runs", "mark-run", "pause-schedule", "delete-schedule")
+    BINDINGS = bindings("launch", "compare-runs", "mark-run", "new-schedule", "edit-schedule", "pause-schedule",
+                        "delete-schedule")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -232,7 +233,8 @@ class QuestionScreen(TabbedScreen):
                 yes_no(s.active), when(s.start_date_time), when(s.end_date_time),
                 Text(plain(", ".join(f"{k}={v.value}" for k, v in s.parameters.items()), 200))),
                 copy_id=s.display_id or s.id, payload=s) for s in items)
-            pane.set_title(f"Schedules · {len(items)}")
+            keys = "" if self.session.readonly else " · n new · E/enter edit · p pause/resume · x delete"
+            pane.set_title(f"Schedules · {len(items)}{keys}")
 
         await self.fetch("schedules", lr.schedules_of(self.qid), paint=paint, state=pane.state,
                          what="schedules")
@@ -242,6 +244,8 @@ class QuestionScreen(TabbedScreen):
         pane = event.table.parent
         if pane is not None and pane.id == "runs-pane":
             self.cr_app.open(self.session, run_target(self.session, self.target, event.row.payload))
+        elif pane is not None and pane.id == "schedules-pane" and event.row.payload is not None:
+            self._open_schedule_form(event.row.payload)
 
     # ------------------------------------------------------------------ compare (issue 20.1)
     def _runs_table(self) -> ResourceTable | None:
@@ -285,15 +289,16 @@ class QuestionScreen(TabbedScreen):
         row = self.query_one("#schedules-pane", TablePane).table.selected
         return row.payload if row is not None else None
 
-    def _schedule_write(self, write: Any, schedule: Any, title: str, done: str, label: str) -> None:
-        from ...core.reads import Write
+    def _schedule_write(self, write: Any, schedule: Any, title: str, done: str, label: str, effect: str,
+                        on_answer: Any = None) -> None:
+        from ...core import schedules
         from ..writes import confirm_and_send
 
         confirm_and_send(
-            self, self.session, title=title, write=Write(*write.request.split(" ", 1), write.journaled(self.session)),
+            self, self.session, title=title, write=schedules.journal_change(self.session, self.qid, schedule.id, write),
             objects=[("Schedule", f'{schedule.display_id} "{schedule.name}" ({schedule.id})'.strip()),
                      ("Question", f"{self.target.display_id} {self.target.name}".strip())],
-            effect=write.effect, done=done,
+            effect=effect, done=done, on_answer=on_answer,
             on_done=lambda: self.start("schedules", self._load_schedules()), confirm_label=label)
 
     def action_toggle_schedule(self) -> None:
@@ -305,9 +310,33 @@ class QuestionScreen(TabbedScreen):
             return
         resume = schedule.active is False
         name = plain(schedule.name, 60)
+        effect = ("The schedule starts runs again at its next due time." if resume else
+                  "The schedule stops starting runs until it is resumed; runs already started go on.")
+        effect += (" The platform documents no pause field: this sends the schedule as it is with "
+                   "\"active\", and the tab is read again to check that it took.")
+
+        def check(_answer: Any) -> None:
+            self.start("schedule-check", self._check_active(schedule, resume))
+
         self._schedule_write(schedules.set_active(self.qid, schedule, resume), schedule,
                              "Resume run schedule" if resume else "Pause run schedule",
-                             f"{'Resumed' if resume else 'Paused'} {name}.", "Resume" if resume else "Pause")
+                             f"{'Resumed' if resume else 'Paused'} {name}.", "Resume" if resume else "Pause",
+                             effect, on_answer=check)
+
+    async def _check_active(self, schedule: Any, wanted: bool) -> None:
+        """Pause/resume sends an undocumented field: say so when the platform ignored it."""
+        from ...core import schedules
+
+        try:
+            found = (await self.session.load(lr.schedules_of(self.qid))).value
+        except Exception:  # the reload's own error view says what went wrong
+            return
+        after = next((s for s in found if s.id == schedule.id), None)
+        if after is not None and not schedules.took_effect(schedule.active, wanted, after):
+            self.notify(f"The platform answered but {plain(schedule.name, 60)} is still "
+                        f"{'paused' if after.active is False else 'active'}: it may not support pausing "
+                        "through the API. Set an end date instead, or use the web console.",
+                        title="Not changed", severity="warning", markup=False, timeout=20)
 
     def action_delete_schedule(self) -> None:
         from ...core import schedules
@@ -317,7 +346,29 @@ class QuestionScreen(TabbedScreen):
             self.notify("Select a schedule on the Schedules tab first.", markup=False)
             return
         self._schedule_write(schedules.delete(self.qid, schedule), schedule, "Delete run schedule",
-                             f"Deleted {plain(schedule.name, 60)}.", "Delete schedule")
+                             f"Deleted {plain(schedule.name, 60)}.", "Delete schedule",
+                             "The schedule is deleted: no more runs start from it. Runs it started stay. "
+                             "This cannot be undone.")
+
+    def _open_schedule_form(self, schedule: Any) -> None:
+        from .schedule_form import ScheduleScreen
+
+        if self.session.readonly:
+            self.notify("Read-only mode: schedules cannot be created or changed.", title="Refused",
+                        severity="warning", markup=False)
+            return
+        self.app.push_screen(ScheduleScreen(self.session, self.target, schedule, origin=self,
+                                            on_saved=lambda: self.start("schedules", self._load_schedules())))
+
+    def action_new_schedule(self) -> None:
+        self._open_schedule_form(None)
+
+    def action_edit_schedule(self) -> None:
+        schedule = self._selected_schedule()
+        if schedule is None:
+            self.notify("Select a schedule on the Schedules tab first.", markup=False)
+            return
+        self._open_schedule_form(schedule)
 
     # ------------------------------------------------------------------ launch (issue 6)
     def action_launch(self) -> None:

@@ -33,7 +33,7 @@ AUDIT_COLUMNS = (Col("time", "When"), Col("type", "Event"), Col("message", "Mess
 
 class RunScreen(TabbedScreen):
     TABS = (("results", "Results"), ("parameters", "Parameters"), ("audit", "History & audit"))
-    BINDINGS = bindings("load-all", "open-timeline", "run-again", "watch-run", "compare-runs")
+    BINDINGS = bindings("load-all", "open-timeline", "run-again", "watch-run", "compare-runs", "new-export")
 
     def __init__(self, session: Session, target: Target) -> None:
         super().__init__(session)
@@ -185,9 +185,13 @@ class RunScreen(TabbedScreen):
             return self.run is not None and self.run.status == "COMPLETED"
         if action == "watch_run":  # only a run still going can be watched
             return self.run is not None and normalize("liveramp", self.run.status).active
+        if action == "new_export" and super().check_action(action, parameters):  # issue 20.3
+            return self.run is not None and self.run.status == "COMPLETED" and self.room_id is not None
         return super().check_action(action, parameters)
 
     def why_not(self, action: str) -> str | None:
+        if action == "new_export":
+            return "Only a completed run's question can be exported (n), from a run opened in its clean room."
         if action == "load_more":
             return "Every row of this result is loaded."
         if action == "watch_run":
@@ -253,6 +257,14 @@ class RunScreen(TabbedScreen):
         from .again import run_again
 
         run_again(self, self.session, self.target, self.run, kind="question_run")
+
+    def action_new_export(self) -> None:
+        """``n``: an export job of this run's question, from its clean room's destinations."""
+        from .exports import new_export
+
+        room = next((t for t in self.target.path if t.kind == "room"), None)
+        if room is not None:
+            new_export(self, self.session, room, question_id=self.question_id)
 
     def action_watch_run(self) -> None:
         if self.run is None:
