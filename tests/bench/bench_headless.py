@@ -24,8 +24,9 @@ Bytecode: this environment sets ``PYTHONDONTWRITEBYTECODE``, so a source tree wo
 on every call while pip compiles an installed package once. Both sides therefore run with a
 private ``PYTHONPYCACHEPREFIX`` that the warm-up fills: the installed state, for both.
 
-The SDK (PyPI ``liveramp-cleanroom-sdk``, never a project dependency) goes into a venv under the
-temp dir, reused between runs: from a wheel in ``/tmp/sdk/`` when there is one, else from PyPI.
+The SDK (PyPI ``liveramp-cleanroom-sdk``, in the ``test`` extra for the vendor-SDK e2e test) is used
+where it is installed beside this interpreter; otherwise it goes into a venv under the temp dir,
+reused between runs: from a wheel in ``/tmp/sdk/`` when there is one, else from PyPI.
 Without it the SDK rows have no baseline (``passed`` None) and the rest is still measured.
 
     python tests/bench/bench_headless.py [--quick] [-n ROUNDS] [--sdk-wheel PATH]
@@ -94,7 +95,14 @@ def emulator(nodelay: bool = True) -> Iterator[ServedEmulator]:
 
 
 def install_sdk(wheel: str | None, venv: Path = SDK_VENV) -> Path | None:
-    """The SDK's CLI in a venv (reused when it works), or None when it cannot be installed."""
+    """The SDK's CLI: the one the ``test`` extra installed beside this interpreter, else one in a venv
+    (reused when it works), or None when it cannot be installed."""
+    import shutil
+
+    installed = shutil.which("liveramp-cleanroom", path=str(Path(sys.executable).parent)) or shutil.which(
+        "liveramp-cleanroom")
+    if installed and subprocess.run([installed, "--help"], capture_output=True).returncode == 0:
+        return Path(installed)
     cli = venv / "bin" / "liveramp-cleanroom"
     if cli.exists() and subprocess.run([str(cli), "--help"], capture_output=True).returncode == 0:
         return cli
