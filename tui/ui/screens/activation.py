@@ -32,6 +32,7 @@ from ..widgets.resource_table import Col, Row
 from ..widgets.table_pane import TablePane
 from .base import BaseScreen
 from .exports import confirm_export_write, refused
+from .review_form import ReviewFormMixin
 
 PUSH_COLUMNS = (Col("push", "Push"), Col("status", "Status"), Col("ok", "Successful"), Col("pushed", "Pushed"),
                 Col("completed", "Completed"), Col("error", "Error"))
@@ -44,7 +45,8 @@ def _pair_label(pair: acts.Pair) -> Text:
     return label
 
 
-class ActivationForm(ModalScreen["tuple[acts.Pair, str, str, str] | None"]):
+class ActivationForm(ReviewFormMixin, ModalScreen["tuple[acts.Pair, str, str, str] | None"]):
+    ERROR_ID = "act-error"
     DEFAULT_CSS = """
     ActivationForm { align: center middle; }
     ActivationForm > Vertical { width: 90%; max-width: 110; height: auto; max-height: 95%;
@@ -108,26 +110,6 @@ class ActivationForm(ModalScreen["tuple[acts.Pair, str, str, str] | None"]):
         why = acts.check(campaign, query, filename)
         return (None, why) if why else ((pair, campaign, query, filename), None)
 
-    def _review(self) -> None:
-        choice, why = self.problem()
-        if why:
-            self.query_one("#act-error", Static).update(Text(f"✗ {why}"))
-            return
-        self.dismiss(choice)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "review":
-            self._review()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._review()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def activate(screen: Any, session: Session, collab_target: Target, collab: Any) -> None:
@@ -164,11 +146,11 @@ def activate(screen: Any, session: Session, collab_target: Target, collab: Any) 
                 if ids:
                     screen.app.push_screen(ActivationScreen(session, collab_target, ids[0], dest, filename))
 
+            then = acts.push("{id}", dest, filename)  # the push that follows, described by the service
             confirm_export_write(
                 screen, session, acts.create(collab.id, campaign, query), title="Run activation query",
                 objects=[("Collab.", f'"{collab.name}" ({collab.id})'), ("Dataset", pair.dataset),
-                         ("Then", f'POST /api/v2/activations/queries/{{id}}/destinations/{dest.id}/push '
-                                  f'{{"push_config": {{"filename": "{filename}"}}}} to "{dest.name}", '
+                         ("Then", f'{then.method} {then.path} {then.body_text} to "{dest.name}", '
                                   "once it has completed (p, confirmed again)")],
                 done=f"Activation {campaign} queued.", confirm_label="Run activation", on_answer=created)
 

@@ -37,6 +37,7 @@ from ..widgets.load_state import LoadState, describe_error
 from ..widgets.resource_table import Col, Row
 from ..widgets.table_pane import TablePane
 from .base import BaseScreen
+from .review_form import ReviewFormMixin
 
 RUN_COLUMNS = (
     Col("submitted", "Submitted"), Col("status", "Status"), Col("type", "Type"), Col("records", "Records"),
@@ -63,8 +64,10 @@ def _destination_label(d: Any) -> Text:
     return label
 
 
-class ExportForm(ModalScreen[ExportChoice | None]):
+class ExportForm(ReviewFormMixin, ModalScreen[ExportChoice | None]):
     """Question, destinations, parameters; checked before the confirmation."""
+
+    ERROR_ID = "export-error"
 
     DEFAULT_CSS = """
     ExportForm { align: center middle; }
@@ -141,26 +144,6 @@ class ExportForm(ModalScreen[ExportChoice | None]):
             return None, f"Parameters: {plain(wrong, 200)}"
         return ExportChoice(question, chosen, params), None
 
-    def _review(self) -> None:
-        choice, why = self.problem()
-        if why:
-            self.query_one("#export-error", Static).update(Text(f"✗ {why}"))
-            return
-        self.dismiss(choice)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "review":
-            self._review()
-        else:
-            self.dismiss(None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._review()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 # --------------------------------------------------------------------------- sending
