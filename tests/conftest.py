@@ -23,6 +23,7 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 pytest.register_assert_rewrite("tests.helpers")  # its asserts explain themselves, as in a conftest
 
+from tests import css_cache, frames, idle_wait  # noqa: E402
 from tests.helpers import Backoff, Gate  # noqa: E402
 from tui.emulator import ManualClock  # noqa: E402
 
@@ -31,6 +32,11 @@ from tui.emulator import ManualClock  # noqa: E402
 #: last tests a worker runs while the other worker sits idle
 LONG_FIRST = ("tests/faults/test_byte_stream.py", "tests/e2e/test_vendor_sdk.py", "tests/browser/",
               "tests/ui/test_budget_strict.py", "tests/ui/test_snapshots.py")
+
+
+frames.install()  # Pilot apps paint what a test looks at, not every discarded frame (tests/frames.py)
+idle_wait.install()  # Pilot's idle check at a 5 ms grain instead of 20 ms (tests/idle_wait.py)
+css_cache.install()  # Textual CSS parsed once per process, not once per app (tests/css_cache.py)
 
 
 def pytest_collection_modifyitems(config, items):

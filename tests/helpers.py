@@ -74,6 +74,16 @@ async def settle(pilot: Pilot, rounds: int = 20) -> None:
         previous = text
 
 
+async def until(pilot: Pilot, condition, rounds: int = 100) -> bool:
+    """Pause until ``condition()`` holds (what a later frame shows, e.g. a footer composed a few
+    messages after its screen); False if it never did within ``rounds`` pauses."""
+    for _ in range(rounds):
+        if condition():
+            return True
+        await pilot.pause()
+    return bool(condition())
+
+
 async def press(pilot: Pilot, *keys: str) -> None:
     await pilot.press(*keys)
     await wait_for_workers(pilot)

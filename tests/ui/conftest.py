@@ -12,5 +12,6 @@ from tests.helpers import (  # noqa: F401
     session,
     settle,
     table,
+    until,
     wait_for_workers,
 )

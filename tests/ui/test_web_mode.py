@@ -10,7 +10,7 @@ from textual import events
 
 from tui.ui.app import CleanroomApp
 
-from .conftest import SIZE, press, screen_text, wait_for_workers
+from .conftest import SIZE, press, screen_text, until, wait_for_workers
 
 
 @pytest.fixture
@@ -64,7 +64,8 @@ async def test_the_footer_is_drawn_while_the_page_has_not_reported_focus(make_ap
         app.action_runs_board()  # a new screen (and footer) while blurred; keys would mean focus
         await wait_for_workers(pilot)
         assert not app.app_focus and type(app.screen).__name__ == "RunsBoardScreen"
-        assert "? Help" in screen_text(app).splitlines()[-1]
+        # the footer is composed a few messages after its screen: it must come, blurred or not
+        assert await until(pilot, lambda: "? Help" in screen_text(app).splitlines()[-1]), screen_text(app)
 
 
 async def test_in_a_browser_scrollbars_take_the_panel_colour_and_the_palette_has_no_emoji(make_app, web):
