@@ -23,7 +23,7 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 pytest.register_assert_rewrite("tests.helpers")  # its asserts explain themselves, as in a conftest
 
-from tests import css_cache, frames, idle_wait  # noqa: E402
+from tests import css_cache, frames, gc_tuning, idle_wait  # noqa: E402
 from tests.helpers import Backoff, Gate  # noqa: E402
 from tui.emulator import ManualClock  # noqa: E402
 
@@ -128,3 +128,7 @@ def world(make_app):
     app = make_app()
     emu = app.sessions[0].demo.app()
     return app, emu.state.liveramp, emu.state.infosum
+
+
+def pytest_collection_finish(session):
+    gc_tuning.install()  # after collection: what is imported by then lives for the whole run

@@ -6,8 +6,9 @@ this suite that was a quarter of the UI tests' CPU. Here the top screen's frames
 the app is headless; its dirty regions stay recorded. What a test sees is rendered when it looks:
 
 - ``screen_text`` and ``export_screenshot`` (snapshots) render the whole screen, as they did;
-- when a test's ``run_test`` block ends normally, the screen is rendered once in full, so a widget
-  that cannot render still fails the test that drove it there (as the frame it skipped would have).
+- when a test's ``run_test`` block ends normally, what changed on the screen since it was last
+  looked at is rendered, so a widget that cannot render still fails the test that drove it there
+  (as the frame it skipped would have).
 
 Layout, mounting, messages, timers and ``call_after_refresh`` run as before: only the painting of
 the discarded frame is left out. The real byte stream is tested on a pty (tests/faults/test_byte_stream.py,
@@ -26,9 +27,10 @@ from textual.app import App
 from textual.screen import Screen
 
 
-def _paint_all(app: App) -> None:
+def _paint_skipped(app: App) -> None:
+    """Paint what the skipped frames would have painted since the screen was last looked at."""
     if app.is_running and app._exception is None:
-        app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+        app.screen._compositor.render_update(screen_stack=app._background_screens)
 
 
 def install() -> None:
@@ -50,7 +52,7 @@ def install() -> None:
     async def run_test(self: App, *args, **kwargs) -> AsyncIterator:
         async with real_run_test(self, *args, **kwargs) as pilot:
             yield pilot
-            _paint_all(self)
+            _paint_skipped(self)
 
     Screen._compositor_refresh = compositor_refresh
     Screen._frames_on_demand = True
