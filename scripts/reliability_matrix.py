@@ -4,7 +4,8 @@
     python scripts/reliability_matrix.py --check  # exit 1 if README is not current (CI does this
                                                   # through tests/faults/test_matrix.py)
 
-The matrix comes from the collected test ids: ``test_screen_survives_fault[screen.fault]`` (TUI),
+The matrix comes from the collected test ids: ``test_screen_survives_fault[screen.fault]`` (TUI; or
+``[screen.fault+fault…]``, faults drilled one after another on one app),
 ``test_headless_survives_fault[command.fault]`` (headless), the hostile-strings tests, and every
 other drill by name. A cell is ✓ when a drill for it exists in the suite (which CI runs and must
 pass); a blank cell is a combination no drill covers.
@@ -67,8 +68,9 @@ def render(tests: list[tuple[str, str, str]]) -> str:
     # the browsing screens' grid first: it sets the columns' order, the later screens' rows follow
     tests = sorted(tests, key=lambda t: Path(t[0]).name != "test_tui_drills.py")
     for file, test, ident in tests:
-        if test == "test_screen_survives_fault":
-            tui.append(tuple(ident.split(".", 1)))
+        if test == "test_screen_survives_fault":  # "screen.fault", or "screen.a+b+c" for faults drilled in turn
+            screen, faults = ident.split(".", 1)
+            tui += [(screen, fault) for fault in faults.split("+")]
         elif test == "test_hostile_world_renders_inert_on_every_screen":
             tui.append((ident, "hostile strings"))
         elif test == "test_headless_survives_fault":
@@ -84,7 +86,8 @@ def render(tests: list[tuple[str, str, str]]) -> str:
     lines += ["**TUI screens** (Pilot, in-process emulator): each drill opens the screen, switches the fault on for "
               "every route, refreshes, and checks no crash or traceback, a readable error in place (or "
               "\"Refreshing…\" while slow), the cached data still on screen, and recovery with one refresh once the "
-              "fault stops. The later screens: the launch form is opened under the fault and built once it stops; the "
+              "fault stops (faults that leave nothing behind — slow, 5xx, a broken body — are drilled one after another "
+              "on one app; a 429, a dropped connection and an expired token each on a fresh one). The later screens: the launch form is opened under the fault and built once it stops; the "
               "Runs board and the event log's live tail recover by themselves (the next poll, no key pressed), the "
               "board inside LiveRamp's published limits (strict-limits emulator).", ""]
     lines += _grid(rows, columns, "screen \\ fault")
