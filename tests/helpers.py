@@ -224,6 +224,24 @@ FAULTS: dict[str, str] = {
     "token-expired": "/v1/*=token-expired,times=1;/api/*=token-expired,times=1",
 }
 
+#: faults that leave nothing behind once they stop: a drill runs them one after another on one app.
+#: A 429 (the status budget's hold-off), a dropped connection (offline mode) and an expired token
+#: (the token count) change what the next read does, so each of those gets an app of its own.
+STATELESS_FAULTS = ("latency", "slow-drip", "500", "502", "503", "malformed-json", "truncated-body")
+
+
+def fault_groups(faults) -> list[tuple[str, ...]]:
+    """``faults`` as the drills run them: the stateless ones together, every other one alone."""
+    together = tuple(f for f in faults if f in STATELESS_FAULTS)
+    return ([together] if together else []) + [(f,) for f in faults if f not in STATELESS_FAULTS]
+
+
+def fault_cells(row: str, faults) -> list:
+    """pytest params of a drill, one per group, with ids "row.fault+fault…" (the README's matrix)."""
+    import pytest
+
+    return [pytest.param(group, id=f"{row}.{'+'.join(group)}") for group in fault_groups(faults)]
+
 
 class Gate:
     """The emulator's ``Chaos.sleep`` in drills: a delay holds the call until the test opens the gate

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import FAULTS, SIZE, Backoff, Gate, emulator_of  # noqa: F401  (drills import them from here)
+from tests.helpers import FAULTS, SIZE, Backoff, Gate, emulator_of, fault_cells, fault_groups  # noqa: F401  (drills import them from here)
 
 
 @pytest.fixture(autouse=True)

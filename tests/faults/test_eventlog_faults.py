@@ -16,7 +16,7 @@ from tests.helpers import press, screen_text, wait_for_workers
 from tui.emulator.infosum.events import EventDetail
 from tui.ui.screens.events import EventsScreen
 
-from .conftest import FAULTS, SIZE, emulator_of
+from .conftest import FAULTS, SIZE, emulator_of, fault_cells
 from .new_screens import assert_sane, busiest_collab, errors, open_event_log
 
 LOG_FAULTS = ["latency", "slow-drip", "429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body",
@@ -33,53 +33,63 @@ def _shown(app) -> tuple[int, str | None]:
     return t.row_count, t.selected_key
 
 
-@pytest.mark.parametrize("fault", [pytest.param(f, id=f"event-log.{f}") for f in LOG_FAULTS])
-async def test_screen_survives_fault(make_app, clock, gate, fault):
+@pytest.mark.parametrize("group", fault_cells("event-log", LOG_FAULTS))
+async def test_screen_survives_fault(make_app, clock, gate, group):
     app = make_app()
-    chaos = emulator_of(app).state.chaos
-    inf = emulator_of(app).state.infosum
     collab = busiest_collab(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_event_log(pilot)
-        screen = app.screen
-        assert screen.feed.total == len(collab.events) and not errors(app)
-        before = _shown(app)
-        newest = screen.table.selected.message
-        assert newest[:12] in screen_text(app)
+        for fault in group:
+            try:
+                await _drill(app, pilot, clock, gate, collab, fault)
+            except AssertionError as failed:  # which fault of the group
+                raise AssertionError(f"event-log.{fault}: {failed}") from failed
 
-        # InfoSum keys do not expire: "token-expired" is a revoked key, a 401 on every call until it stops
-        chaos.set(FAULTS[fault] if fault != "token-expired" else "/api/*=token-expired")
-        if fault in ("latency", "slow-drip"):
-            gate.close()
-            await pilot.press("r")
-            for _ in range(5):
-                await pilot.pause()
-            text = assert_sane(app)
-            assert _shown(app) == before and newest[:12] in text
-            assert fault == "slow-drip" or "Refreshing" in text
-            gate.release()
-            await wait_for_workers(pilot)
-            assert not errors(app)
-        else:
-            await press(pilot, "r")  # a refresh under the fault
-            text = assert_sane(app)
-            assert errors(app) and "✗ " in text, text
-            assert "Showing the last data fetched" in text
-            assert _shown(app) == before and newest[:12] in text, "what is loaded stays"
-            await screen.poll_now()  # and the live tail under the fault
+
+async def _drill(app, pilot, clock, gate, collab, fault: str) -> None:
+    """A refresh and a live-tail poll under ``fault`` keep what is loaded and show the error in
+    place; once it stops, an event arrives and the next poll recovers by itself."""
+    chaos = emulator_of(app).state.chaos
+    inf = emulator_of(app).state.infosum
+    screen = app.screen
+    assert screen.feed.total == len(collab.events) and not errors(app)
+    before = _shown(app)
+    newest = screen.table.selected.message
+    assert newest[:12] in screen_text(app)
+
+    # InfoSum keys do not expire: "token-expired" is a revoked key, a 401 on every call until it stops
+    chaos.set(FAULTS[fault] if fault != "token-expired" else "/api/*=token-expired")
+    if fault in ("latency", "slow-drip"):
+        gate.close()
+        await pilot.press("r")
+        for _ in range(5):
             await pilot.pause()
-            text = assert_sane(app)
-            assert errors(app) and _shown(app) == before
-        assert isinstance(app.screen, EventsScreen)
-
-        # the fault stops; an event arrives; the live tail's next poll recovers by itself
-        chaos.clear()
-        clock.advance(60)
-        inf.emit(collab, "TYPE_SEGMENT_CREATED", collab.owner_id, EventDetail("after the storm"))
-        await screen.poll_now()
-        await wait_for_workers(pilot)
         text = assert_sane(app)
-        assert not errors(app), text
-        assert screen.feed.total == len(collab.events)
-        assert screen.table.source.row_at(0).message == "after the storm"
-        assert screen.table.row_count == before[0] + 1
+        assert _shown(app) == before and newest[:12] in text
+        assert fault == "slow-drip" or "Refreshing" in text
+        gate.release()
+        await wait_for_workers(pilot)
+        assert not errors(app)
+    else:
+        await press(pilot, "r")  # a refresh under the fault
+        text = assert_sane(app)
+        assert errors(app) and "✗ " in text, text
+        assert "Showing the last data fetched" in text
+        assert _shown(app) == before and newest[:12] in text, "what is loaded stays"
+        await screen.poll_now()  # and the live tail under the fault
+        await pilot.pause()
+        text = assert_sane(app)
+        assert errors(app) and _shown(app) == before
+    assert isinstance(app.screen, EventsScreen)
+
+    # the fault stops; an event arrives; the live tail's next poll recovers by itself
+    chaos.clear()
+    clock.advance(60)
+    inf.emit(collab, "TYPE_SEGMENT_CREATED", collab.owner_id, EventDetail("after the storm"))
+    await screen.poll_now()
+    await wait_for_workers(pilot)
+    text = assert_sane(app)
+    assert not errors(app), text
+    assert screen.feed.total == len(collab.events)
+    assert screen.table.source.row_at(0).message == "after the storm"
+    assert screen.table.row_count == before[0] + 1

@@ -18,7 +18,7 @@ from tui.ui.widgets.load_state import LoadState
 from tui.ui.widgets.offline_banner import OfflineBanner
 from tui.ui.widgets.resource_table import ResourceTable
 
-from .conftest import FAULTS, SIZE, emulator_of
+from .conftest import FAULTS, SIZE, emulator_of, fault_groups
 
 ROOM = "CR-199659"  # seed 7: the busiest room (questions, runs of every kind, flows)
 
@@ -140,16 +140,10 @@ def _assert_sane(app, text: str) -> None:
     assert "Unexpected error" not in text, text  # every fault is an expected, explained one
 
 
-#: faults that leave nothing behind once they stop (a slow link, a 5xx, a broken body) are drilled one
-#: after another on one app: one screen opened, seven faults, each recovered from before the next.
-#: A 429 (the status budget's hold-off), a dropped connection (offline mode) and an expired token (the
-#: token count) change what the next read does, so each of those gets an app of its own.
-GROUPS = [("latency", "slow-drip", "500", "502", "503", "malformed-json", "truncated-body"),
-          ("429",), ("429-retry-after",), ("connection-dropped",), ("token-expired",)]
-assert sorted(f for group in GROUPS for f in group) == sorted(FAULTS), "every fault is drilled"
-
-#: one test per screen and group; ids are "screen.fault+fault…" (scripts/reliability_matrix.py parses them)
-CELLS = [pytest.param(screen, group, id=f"{screen}.{'+'.join(group)}") for screen in SCREENS for group in GROUPS]
+#: one test per screen and group of faults (tests/helpers.py ``fault_groups``: the stateless ones in
+#: turn on one app, each other alone); ids are "screen.fault+fault…" (scripts/reliability_matrix.py)
+CELLS = [pytest.param(screen, group, id=f"{screen}.{'+'.join(group)}")
+         for screen in SCREENS for group in fault_groups(FAULTS)]
 
 
 async def _drill(app, pilot: Pilot, *, screen: str, fault: str, marker: str, kind: type, before: dict,

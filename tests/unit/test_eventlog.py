@@ -152,6 +152,21 @@ def test_a_painted_first_screen_the_log_grew_past_is_kept():
     assert [again.row_at(i).message for i in (0, 10, 109)] == ["event 359", "event 349", "event 250"]
 
 
+def test_events_the_live_tail_brought_are_in_the_first_screen_a_refresh_paints():
+    """A refresh paints the stored first screen while it waits for the platform: after the live tail
+    brought an event, that screen has it (on a slow link r used to take the newest row away)."""
+    repo = Repo(None, "profile")
+    log = FakeLog(350)
+    feed = EventFeed(log.fetch, cid="CLB.x", per_page=100, store=repo)
+    run(feed.open())
+    log.events.append(event(350, message="after the storm"))
+    assert run(feed.poll()).new == 1 and feed.total == 351
+
+    again = EventFeed(log.fetch, cid="CLB.x", per_page=100, store=repo)
+    assert again.paint_cached() and again.total == 351
+    assert again.row_at(0).message == "after the storm" and again.row_at(99).message == "event 251"
+
+
 def test_search_narrows_loaded_rows_and_keeps_order():
     log = FakeLog(300)
     log.events[290]["message"] = "Contoso added [bold]dataset[/bold]"

@@ -307,7 +307,23 @@ class EventFeed:
                 self.store.put_raw("event-page", self._page_key(page), {"events": [e.as_api() for e in events]})
             if total is None or total <= page * self.per_page:
                 break
+        if change.new and self.store is not None:
+            self._store_head()
         return change
+
+    def _store_head(self) -> None:
+        """Store the first screen as it stands after the live tail moved it, so a refresh (a new
+        feed painted from the store) never shows fewer events than the screen had while it waits
+        for the platform (found by the grouped event-log drills: r on a slow link went back a row)."""
+        n = min(self.per_page, self.total)
+        ascending = range(self.total - 1, self.total - 1 - n, -1) if self.descending else range(n)
+        events = []
+        for asc in ascending:
+            stored = self._rows[asc] if asc < len(self._rows) else None
+            if stored is None:
+                return  # a gap in the first screen: keep the head the last open stored
+            events.append(EventRow(stored).as_api())
+        self.store.put_raw("event-head", self.head_key(), {"total": self.total, "events": events})
 
     # ------------------------------------------------------------------ display rows
     @property
