@@ -20,7 +20,7 @@ from tui.store import Store
 from tui.ui.screens.launch_confirm import LaunchConfirmScreen
 from tui.ui.screens.query import QueryScreen
 
-from .conftest import FAULTS, SIZE, emulator_of
+from .conftest import FAULTS, SIZE, emulator_of, fault_cells
 from .new_screens import assert_sane, errors, inf, open_insight_query, toasts
 
 QUERY_FAULTS = ["latency", "slow-drip", "429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped",
@@ -36,40 +36,49 @@ def _datasets(app) -> int:
     return app.screen.query_one("#query-datasets", SelectionList).option_count
 
 
-@pytest.mark.parametrize("fault", [pytest.param(f, id=f"insight-query.{f}") for f in QUERY_FAULTS])
-async def test_screen_survives_fault(make_app, gate, fault):
+@pytest.mark.parametrize("group", fault_cells("insight-query", QUERY_FAULTS))
+async def test_screen_survives_fault(make_app, gate, group):
     app = make_app()
-    chaos = emulator_of(app).state.chaos
     async with app.run_test(size=SIZE) as pilot:
         marker = await open_insight_query(pilot)
-        screen = app.screen
         shown = _datasets(app)
         assert shown >= 2 and not errors(app)
+        for fault in group:
+            try:
+                await _drill(app, pilot, gate, fault, marker, shown)
+            except AssertionError as failed:  # which fault of the group
+                raise AssertionError(f"insight-query.{fault}: {failed}") from failed
 
-        chaos.set(_spec(fault))
-        if fault in ("latency", "slow-drip"):
-            gate.close()
-            await pilot.press("r")
-            for _ in range(5):
-                await pilot.pause()
-            text = assert_sane(app)
-            assert fault == "slow-drip" or "Refreshing" in text, text
-            assert _datasets(app) == shown and marker in text
-            gate.release()
-            await wait_for_workers(pilot)
-            assert not errors(app)
-        else:
-            await press(pilot, "r")
-            text = assert_sane(app)
-            assert app.screen is screen and marker in text
-            assert errors(app) and ("✗ " in text), text
-        assert _datasets(app) == shown, "the datasets stay listed"
 
-        chaos.clear()
+async def _drill(app, pilot, gate, fault: str, marker: str, shown: int) -> None:
+    """A refresh under ``fault`` keeps the datasets listed and shows the error in place; once it
+    stops, one refresh recovers."""
+    chaos = emulator_of(app).state.chaos
+    screen = app.screen
+    chaos.set(_spec(fault))
+    if fault in ("latency", "slow-drip"):
+        gate.close()
+        await pilot.press("r")
+        for _ in range(5):
+            await pilot.pause()
+        text = assert_sane(app)
+        assert fault == "slow-drip" or "Refreshing" in text, text
+        assert _datasets(app) == shown and marker in text
+        gate.release()
+        await wait_for_workers(pilot)
+        assert not errors(app)
+    else:
         await press(pilot, "r")
         text = assert_sane(app)
-        assert not errors(app), text
-        assert _datasets(app) == shown
+        assert app.screen is screen and marker in text
+        assert errors(app) and ("✗ " in text), text
+    assert _datasets(app) == shown, "the datasets stay listed"
+
+    chaos.clear()
+    await press(pilot, "r")
+    text = assert_sane(app)
+    assert not errors(app), text
+    assert _datasets(app) == shown
 
 
 async def test_opened_while_failing_says_why_and_recovers(make_app):
