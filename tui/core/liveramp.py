@@ -67,6 +67,12 @@ async def probe(client: Any) -> Any:
     return await client.list_cleanrooms()
 
 
+async def token_summary(client: Any) -> dict[str, Any]:
+    """The token manager's own account (tokens this window, the cache, when the next is allowed):
+    local state, no request."""
+    return dict(client.tokens.summary())
+
+
 # ---------------------------------------------------------------------------- clean rooms
 
 def rooms() -> Read[list[Any]]:

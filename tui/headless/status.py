@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..core import liveramp as lr
 from ..core.status import Lifecycle, normalize
 from . import exitcodes
 from .catalog import InfoSumCatalog, LiveRampCatalog
@@ -33,11 +34,7 @@ def _iso(value: Any) -> Any:
 def token_budget(ctx: Context, profile: Any) -> dict[str, Any]:
     """The token manager's own summary (the full client: it knows the token cache and the window)."""
     session = ctx.session(profile)
-
-    async def summary() -> dict[str, Any]:
-        return dict(session.client.tokens.summary())
-
-    return {k: _iso(v) for k, v in ctx.engine.run(summary).items()}
+    return {k: _iso(v) for k, v in ctx.engine.run(lambda: lr.token_summary(session.client)).items()}
 
 
 def liveramp_budgets(ctx: Context, profile: Any, question_ids: list[str]) -> dict[str, Any]:
