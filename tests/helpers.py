@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -238,9 +239,16 @@ def fault_groups(faults) -> list[tuple[str, ...]]:
 
 def fault_cells(row: str, faults) -> list:
     """pytest params of a drill, one per group, with ids "row.fault+fault…" (the README's matrix)."""
-    import pytest
-
     return [pytest.param(group, id=f"{row}.{'+'.join(group)}") for group in fault_groups(faults)]
+
+
+async def each_fault(row: str, group, drill) -> None:
+    """``await drill(fault)`` for each fault of ``group`` in turn; a failure names its matrix cell."""
+    for fault in group:
+        try:
+            await drill(fault)
+        except AssertionError as failed:
+            raise AssertionError(f"{row}.{fault}: {failed}") from failed
 
 
 class Gate:

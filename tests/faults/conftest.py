@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import FAULTS, SIZE, Backoff, Gate, emulator_of, fault_cells, fault_groups  # noqa: F401  (drills import them from here)
+from tests.helpers import (  # noqa: F401  (drills import them from here)
+    FAULTS,
+    SIZE,
+    Backoff,
+    Gate,
+    each_fault,
+    emulator_of,
+    fault_cells,
+    fault_groups,
+)
 
 
 @pytest.fixture(autouse=True)

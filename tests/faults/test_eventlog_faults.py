@@ -16,7 +16,7 @@ from tests.helpers import press, screen_text, wait_for_workers
 from tui.emulator.infosum.events import EventDetail
 from tui.ui.screens.events import EventsScreen
 
-from .conftest import FAULTS, SIZE, emulator_of, fault_cells
+from .conftest import FAULTS, SIZE, each_fault, emulator_of, fault_cells
 from .new_screens import assert_sane, busiest_collab, errors, open_event_log
 
 LOG_FAULTS = ["latency", "slow-drip", "429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body",
@@ -39,11 +39,7 @@ async def test_screen_survives_fault(make_app, clock, gate, group):
     collab = busiest_collab(app)
     async with app.run_test(size=SIZE) as pilot:
         await open_event_log(pilot)
-        for fault in group:
-            try:
-                await _drill(app, pilot, clock, gate, collab, fault)
-            except AssertionError as failed:  # which fault of the group
-                raise AssertionError(f"event-log.{fault}: {failed}") from failed
+        await each_fault("event-log", group, lambda fault: _drill(app, pilot, clock, gate, collab, fault))
 
 
 async def _drill(app, pilot, clock, gate, collab, fault: str) -> None:

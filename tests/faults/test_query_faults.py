@@ -20,7 +20,7 @@ from tui.store import Store
 from tui.ui.screens.launch_confirm import LaunchConfirmScreen
 from tui.ui.screens.query import QueryScreen
 
-from .conftest import FAULTS, SIZE, emulator_of, fault_cells
+from .conftest import FAULTS, SIZE, each_fault, emulator_of, fault_cells
 from .new_screens import assert_sane, errors, inf, open_insight_query, toasts
 
 QUERY_FAULTS = ["latency", "slow-drip", "429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped",
@@ -43,11 +43,7 @@ async def test_screen_survives_fault(make_app, gate, group):
         marker = await open_insight_query(pilot)
         shown = _datasets(app)
         assert shown >= 2 and not errors(app)
-        for fault in group:
-            try:
-                await _drill(app, pilot, gate, fault, marker, shown)
-            except AssertionError as failed:  # which fault of the group
-                raise AssertionError(f"insight-query.{fault}: {failed}") from failed
+        await each_fault("insight-query", group, lambda fault: _drill(app, pilot, gate, fault, marker, shown))
 
 
 async def _drill(app, pilot, gate, fault: str, marker: str, shown: int) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers import press, screen_text, wait_for_workers
 
-from .conftest import FAULTS, SIZE, emulator_of, fault_cells
+from .conftest import FAULTS, SIZE, each_fault, emulator_of, fault_cells
 from .new_screens import assert_sane, errors, open_room_timeline
 
 TIMELINE_FAULTS = ["latency", "slow-drip", "429", "429-retry-after", "500", "502", "503", "malformed-json", "truncated-body", "connection-dropped", "token-expired"]
@@ -22,11 +22,7 @@ async def test_screen_survives_fault(make_app, gate, group):
         entries = list(screen.feed.rows())
         assert entries and not errors(app)
         assert marker in screen_text(app)
-        for fault in group:
-            try:
-                await _drill(app, pilot, gate, fault, entries)
-            except AssertionError as failed:  # which fault of the group
-                raise AssertionError(f"room-timeline.{fault}: {failed}") from failed
+        await each_fault("room-timeline", group, lambda fault: _drill(app, pilot, gate, fault, entries))
 
 
 async def _drill(app, pilot, gate, fault: str, entries: list) -> None:

@@ -18,7 +18,7 @@ from tui.ui.widgets.load_state import LoadState
 from tui.ui.widgets.offline_banner import OfflineBanner
 from tui.ui.widgets.resource_table import ResourceTable
 
-from .conftest import FAULTS, SIZE, emulator_of, fault_groups
+from .conftest import FAULTS, SIZE, each_fault, emulator_of, fault_groups
 
 ROOM = "CR-199659"  # seed 7: the busiest room (questions, runs of every kind, flows)
 
@@ -221,12 +221,8 @@ async def test_screen_survives_fault(make_app, gate, backoff, screen, group):
         before = _data(app)
         assert marker in screen_text(app)
         assert not _errors(app), screen_text(app)
-        for fault in group:
-            try:
-                await _drill(app, pilot, screen=screen, fault=fault, marker=marker, kind=kind, before=before,
-                             gate=gate, backoff=backoff)
-            except AssertionError as failed:  # which cell of the group
-                raise AssertionError(f"{screen}.{fault}: {failed}") from failed
+        await each_fault(screen, group, lambda fault: _drill(app, pilot, screen=screen, fault=fault, marker=marker,
+                                                             kind=kind, before=before, gate=gate, backoff=backoff))
 
 
 async def test_quit_while_a_call_hangs_exits_cleanly(make_app, gate):
