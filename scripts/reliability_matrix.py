@@ -87,7 +87,8 @@ def render(tests: list[tuple[str, str, str]]) -> str:
               "every route, refreshes, and checks no crash or traceback, a readable error in place (or "
               "\"Refreshing…\" while slow), the cached data still on screen, and recovery with one refresh once the "
               "fault stops (faults that leave nothing behind — slow, 5xx, a broken body — are drilled one after another "
-              "on one app; a 429, a dropped connection and an expired token each on a fresh one). The later screens: the launch form is opened under the fault and built once it stops; the "
+              "on one app; a 429, a dropped connection and an expired token each on a fresh one). The later screens: "
+              "the launch form is opened under the fault and built once it stops; the "
               "Runs board and the event log's live tail recover by themselves (the next poll, no key pressed), the "
               "board inside LiveRamp's published limits (strict-limits emulator).", ""]
     lines += _grid(rows, columns, "screen \\ fault")

@@ -1,8 +1,8 @@
 """Benchmark: comparing two 1M-row runs in the TUI — the first screen of differences (issue 20.1).
 
 The emulator is served over real HTTP on loopback, in its own process as the platform would be,
-with ``scale=100``: the "Large Audience Export"
-question's completed runs then have exactly 1,000,000 result rows each, generated per page. The app
+with ``scale=100``: the "Large Audience Export" question's completed runs then have exactly
+1,000,000 result rows each, generated per page. The app
 (a LiveRamp profile pointed at the served emulator, an in-memory cache so nothing comes from a
 previous iteration) opens the question at 120×40, selects its newest completed run and presses
 ``c`` (compare with the previous completed run):
@@ -161,7 +161,8 @@ async def _measure(quick: bool, tmp: Path) -> list[dict]:
         rows.append({"figure": "compare two 1M-row runs: default budget compared (behind the first screen)",
                      "ours": filled, "baseline": None, "unit": "s", "target": "–", "passed": None,
                      "note": (f"{a:,} + {b:,} rows (100 pages of each run) joined and sorted while the screen stays "
-                              f"usable, progress in the summary; the emulator generating each page in its own process on the same 2 cores")})
+                              f"usable, progress in the summary; the emulator generating each page in its own "
+                              f"process on the same 2 cores")})
     return rows
 
 
